@@ -1,0 +1,1 @@
+// lockstep_planner: see planner/CMakeLists.txt for what lives here.

@@ -1,0 +1,92 @@
+#include "cli/command.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <ostream>
+
+namespace po = boost::program_options;
+
+namespace lockstep::cli {
+
+void AddCommonOptions(po::options_description& desc, const std::vector<std::string>& formats) {
+  std::string format_help = "output format: ";
+  for (size_t i = 0; i < formats.size(); ++i) format_help += (i ? "|" : "") + formats[i];
+  desc.add_options()
+      ("help,h", "show this help")
+      ("config,c", po::value<std::string>(), "topology file (INI); default $LOCKSTEP_CONFIG")
+      ("format,f", po::value<std::string>()->default_value(formats.empty() ? "text" : formats[0]),
+       format_help.c_str());
+}
+
+bool ParseCommandArgs(const std::vector<std::string>& args, const po::options_description& desc,
+                      const po::positional_options_description* positional, CommandIo io,
+                      const char* command_name, ParsedArgs& parsed) {
+  try {
+    po::command_line_parser parser(args);
+    parser.options(desc);
+    if (positional != nullptr) parser.positional(*positional);
+    po::store(parser.run(), parsed.vars);
+    po::notify(parsed.vars);
+  } catch (const po::error& e) {
+    io.err << "lockstep " << command_name << ": " << e.what() << "\n"
+           << "Try 'lockstep " << command_name << " --help'.\n";
+    return false;
+  }
+  parsed.help = parsed.vars.count("help") > 0;
+  if (parsed.vars.count("format") > 0 && desc.find_nothrow("format", false) != nullptr) {
+    // The allowed formats are listed in the option's description.
+    const std::string format = parsed.vars["format"].as<std::string>();
+    const std::string& help = desc.find("format", false).description();
+    const auto list_start = help.find(": ");
+    const std::string list = list_start == std::string::npos ? help : help.substr(list_start + 2);
+    bool known = false;
+    size_t pos = 0;
+    while (pos <= list.size()) {
+      size_t bar = list.find('|', pos);
+      if (bar == std::string::npos) bar = list.size();
+      if (list.substr(pos, bar - pos) == format) known = true;
+      pos = bar + 1;
+    }
+    if (!known) {
+      io.err << "lockstep " << command_name << ": unknown --format '" << format
+             << "' (expected " << list << ")\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string ConfigPath(const po::variables_map& vars) {
+  if (vars.count("config") > 0) return vars["config"].as<std::string>();
+  if (const char* env = std::getenv("LOCKSTEP_CONFIG"); env != nullptr) return env;
+  return "";
+}
+
+std::string Format(const po::variables_map& vars) {
+  return vars.count("format") > 0 ? vars["format"].as<std::string>() : "text";
+}
+
+std::string JsonEscape(const std::string& s) {
+  std::string out;
+  out.reserve(s.size() + 8);
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace lockstep::cli

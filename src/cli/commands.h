@@ -1,0 +1,10 @@
+// Entry points of lockstep's sub-commands, one .cc file each under src/cli/.
+#pragma once
+
+#include "cli/command.h"
+
+namespace lockstep::cli {
+
+int RunDoctor(const std::vector<std::string>& args, CommandIo io);
+
+}  // namespace lockstep::cli
