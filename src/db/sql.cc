@@ -1,0 +1,75 @@
+#include "db/sql.h"
+
+namespace lockstep::sql {
+
+std::string QuoteIdentifier(std::string_view name) {
+  std::string out;
+  out.reserve(name.size() + 2);
+  out += '`';
+  for (char c : name) {
+    if (c == '`') out += '`';
+    out += c;
+  }
+  out += '`';
+  return out;
+}
+
+std::string QualifiedName(std::string_view schema, std::string_view table) {
+  return QuoteIdentifier(schema) + "." + QuoteIdentifier(table);
+}
+
+std::string QuoteString(std::string_view value) {
+  std::string out;
+  out.reserve(value.size() + 2);
+  out += '\'';
+  for (char c : value) {
+    switch (c) {
+      case '\0': out += "\\0"; break;
+      case '\'': out += "\\'"; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\x1a': out += "\\Z"; break;
+      default: out += c;
+    }
+  }
+  out += '\'';
+  return out;
+}
+
+std::string SessionSetup(std::string_view sql_mode, unsigned lock_wait_timeout_s) {
+  return "SET SESSION sql_mode = " + QuoteString(sql_mode) +
+         ", SESSION time_zone = '+00:00'"
+         ", SESSION lock_wait_timeout = " + std::to_string(lock_wait_timeout_s) +
+         ", NAMES utf8mb4";
+}
+
+std::string ShowCreateTable(std::string_view schema, std::string_view table) {
+  return "SHOW CREATE TABLE " + QualifiedName(schema, table);
+}
+
+std::string TableStatus(std::string_view schema, std::string_view table) {
+  return "SELECT ENGINE, TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH, DATA_FREE, AVG_ROW_LENGTH "
+         "FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + QuoteString(schema) +
+         " AND TABLE_NAME = " + QuoteString(table);
+}
+
+std::string ShowAllSlavesStatus() { return "SHOW ALL SLAVES STATUS"; }
+
+std::string ServerSettings() {
+  return "SELECT @@version AS version, @@server_id AS server_id, "
+         "@@gtid_domain_id AS gtid_domain_id, @@log_bin AS log_bin, "
+         "@@binlog_format AS binlog_format, @@binlog_row_image AS binlog_row_image, "
+         "@@log_slave_updates AS log_slave_updates, "
+         "@@gtid_ignore_duplicates AS gtid_ignore_duplicates, "
+         "@@auto_increment_increment AS auto_increment_increment, "
+         "@@auto_increment_offset AS auto_increment_offset, "
+         "@@gtid_binlog_pos AS gtid_binlog_pos, @@read_only AS read_only, "
+         "@@lock_wait_timeout AS lock_wait_timeout, @@datadir AS datadir";
+}
+
+std::string ServerClockMicros() {
+  return "SELECT CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED)";
+}
+
+}  // namespace lockstep::sql
