@@ -1,0 +1,64 @@
+// Integration tests run against real MariaDB servers started by sandbox/up
+// and stopped by sandbox/down; this class owns one such sandbox.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "config/topology.h"
+#include "db/connection.h"
+
+namespace lockstep::testing {
+
+struct CommandOutput {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs argv (no shell) and captures its stdout and stderr.
+CommandOutput RunCommand(const std::vector<std::string>& argv);
+
+// Runs the lockstep binary built with the tests.
+CommandOutput RunLockstep(const std::vector<std::string>& args);
+
+struct SandboxOptions {
+  int dcs = 3;
+  int base_port = 0;  // required: each test binary has its own
+  int latency_ms = 0;
+  std::string zone = "sharding";
+  std::string writer;  // global zones
+};
+
+class Sandbox {
+ public:
+  // Starts a sandbox (after stopping a stale one left by a crashed run at the
+  // same base port) and loads the topology file it wrote.
+  static Result<std::unique_ptr<Sandbox>> Start(const SandboxOptions& options);
+  ~Sandbox();  // stops it: servers, proxies and files
+
+  Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
+
+  const std::string& topology_path() const { return topology_path_; }
+  const Topology& topology() const { return topology_; }
+  int dcs() const { return options_.dcs; }
+
+  // A connection to DC k (1-based).
+  Result<std::unique_ptr<Connection>> Connect(int k) const;
+
+  // Waits until every DC has applied everything every other DC has logged so
+  // far in its own GTID domain (MASTER_GTID_WAIT on each link).
+  Status WaitForReplication(double timeout_s = 30) const;
+
+ private:
+  explicit Sandbox(SandboxOptions options) : options_(std::move(options)) {}
+
+  SandboxOptions options_;
+  std::string topology_path_;
+  Topology topology_;
+};
+
+}  // namespace lockstep::testing
