@@ -72,4 +72,67 @@ std::string ServerClockMicros() {
   return "SELECT CAST(UNIX_TIMESTAMP(NOW(6)) * 1000000 AS SIGNED)";
 }
 
+
+std::string DisksPluginSpace() {
+  return "SELECT Path, Total * 1024 AS total_bytes, Available * 1024 AS available_bytes "
+         "FROM information_schema.DISKS";
+}
+
+std::string InformationSchemaTableExists(std::string_view name) {
+  return "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = "
+         "'information_schema' AND TABLE_NAME = " + QuoteString(name);
+}
+
+std::string InnodbTransactions() {
+  // Ages are computed by the server from its own clock: no skew with ours.
+  return "SELECT trx_mysql_thread_id AS thread_id, "
+         "TIMESTAMPDIFF(MICROSECOND, trx_started, NOW(6)) DIV 1000 AS age_ms, "
+         "trx_state AS state, LEFT(COALESCE(trx_query, ''), 200) AS query "
+         "FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id <> CONNECTION_ID() "
+         "ORDER BY trx_started";
+}
+
+std::string MetadataLockHolders(std::string_view schema, std::string_view table) {
+  return "SELECT DISTINCT THREAD_ID FROM information_schema.METADATA_LOCK_INFO "
+         "WHERE TABLE_SCHEMA = " + QuoteString(schema) + " AND TABLE_NAME = " + QuoteString(table) +
+         " AND THREAD_ID <> CONNECTION_ID()";
+}
+
+std::string ExistingTables(std::string_view schema, const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + QuoteString(n);
+  if (list.empty()) list = "NULL";
+  return "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
+         QuoteString(schema) + " AND TABLE_NAME IN (" + list + ") ORDER BY TABLE_NAME";
+}
+
+std::string TriggerCount(std::string_view schema, std::string_view table) {
+  return "SELECT COUNT(*) FROM information_schema.TRIGGERS WHERE EVENT_OBJECT_SCHEMA = " +
+         QuoteString(schema) + " AND EVENT_OBJECT_TABLE = " + QuoteString(table);
+}
+
+std::string ReferencingForeignKeys(std::string_view schema, std::string_view table) {
+  return "SELECT CONCAT(CONSTRAINT_SCHEMA, '.', TABLE_NAME, '.', CONSTRAINT_NAME) "
+         "FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE UNIQUE_CONSTRAINT_SCHEMA = " +
+         QuoteString(schema) + " AND REFERENCED_TABLE_NAME = " + QuoteString(table);
+}
+
+
+std::string CreateTemporaryTableLike(std::string_view schema, std::string_view probe,
+                                     std::string_view table) {
+  return "CREATE TEMPORARY TABLE " + QualifiedName(schema, probe) + " LIKE " +
+         QualifiedName(schema, table);
+}
+
+std::string DropTemporaryTable(std::string_view schema, std::string_view probe) {
+  return "DROP TEMPORARY TABLE IF EXISTS " + QualifiedName(schema, probe);
+}
+
+std::string AlterTableClauses(std::string_view schema, std::string_view table,
+                              const std::vector<std::string>& clauses) {
+  std::string out = "ALTER TABLE " + QualifiedName(schema, table) + " ";
+  for (size_t i = 0; i < clauses.size(); ++i) out += (i ? ", " : "") + clauses[i];
+  return out;
+}
+
 }  // namespace lockstep::sql

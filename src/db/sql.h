@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lockstep::sql {
 
@@ -31,5 +32,32 @@ std::string ShowAllSlavesStatus();
 std::string ServerSettings();
 // The server's clock in microseconds since the epoch.
 std::string ServerClockMicros();
+
+
+// Table-level facts for the planner (all read-only).
+// Free and total bytes per mount from the `disks` plugin (KiB in the server).
+std::string DisksPluginSpace();
+// Whether an information_schema table exists (a plugin may provide it).
+std::string InformationSchemaTableExists(std::string_view name);
+// InnoDB transactions with their age in milliseconds, oldest first.
+std::string InnodbTransactions();
+// Thread ids holding a metadata lock on the table (metadata_lock_info plugin).
+std::string MetadataLockHolders(std::string_view schema, std::string_view table);
+// Which of `names` exist as tables in `schema`.
+std::string ExistingTables(std::string_view schema, const std::vector<std::string>& names);
+// Number of triggers defined on the table.
+std::string TriggerCount(std::string_view schema, std::string_view table);
+// Foreign keys of other tables that reference this one ("schema.table.constraint").
+std::string ReferencingForeignKeys(std::string_view schema, std::string_view table);
+
+
+// Session-scoped probes used by the planner (not binlogged under ROW format).
+std::string CreateTemporaryTableLike(std::string_view schema, std::string_view probe,
+                                     std::string_view table);
+std::string DropTemporaryTable(std::string_view schema, std::string_view probe);
+// ALTER TABLE `schema`.`table` <clause>, <clause>, ... The clauses are the
+// user's ALTER text split by the parser; they are SQL by design, not values.
+std::string AlterTableClauses(std::string_view schema, std::string_view table,
+                              const std::vector<std::string>& clauses);
 
 }  // namespace lockstep::sql

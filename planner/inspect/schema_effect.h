@@ -1,0 +1,29 @@
+// The exact effect of an ALTER, learned from the server itself: apply it to
+// a session-scoped temporary copy of the table and read the result back.
+//
+// Temporary tables are not written to the binlog under binlog_format=ROW and
+// vanish with the session, so this writes nothing that replicates and leaves
+// nothing behind (the integration tests check both).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "common/status.h"
+#include "db/connection.h"
+
+namespace lockstep {
+
+struct SchemaEffect {
+  std::string before_sql;  // SHOW CREATE TABLE of the table
+  std::string after_sql;   // the same after the ALTER, named like the table
+};
+
+// Applies `clauses` (ALTER TABLE clause texts, without ALGORITHM/LOCK) to a
+// temporary copy of schema.table. A clause the server rejects is returned as
+// an InvalidArgument carrying the server's message.
+Result<SchemaEffect> ProbeSchemaEffect(Connection& conn, const std::string& schema,
+                                       const std::string& table,
+                                       const std::vector<std::string>& clauses);
+
+}  // namespace lockstep
