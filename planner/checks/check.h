@@ -62,6 +62,7 @@ std::string FormatBytes(int64_t bytes);
 void CheckReachable(const CheckContext& ctx, std::vector<CheckResult>& out);
 void CheckZone(const CheckContext& ctx, std::vector<CheckResult>& out);
 void CheckTableExists(const CheckContext& ctx, std::vector<CheckResult>& out);
+void CheckAlterValid(const CheckContext& ctx, std::vector<CheckResult>& out);
 void CheckSchemaDrift(const CheckContext& ctx, std::vector<CheckResult>& out);
 void CheckUsableKey(const CheckContext& ctx, std::vector<CheckResult>& out);
 void CheckBinlogSettings(const CheckContext& ctx, std::vector<CheckResult>& out);

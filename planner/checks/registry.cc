@@ -11,6 +11,7 @@ const std::vector<RegisteredCheck>& AllChecks() {
       {"reachable", CheckReachable},
       {"zone", CheckZone},
       {"table_exists", CheckTableExists},
+      {"alter_valid", CheckAlterValid},
       {"schema_drift", CheckSchemaDrift},
       {"usable_key", CheckUsableKey},
       {"binlog", CheckBinlogSettings},

@@ -66,7 +66,9 @@ struct Plan {
   std::string refusal_reason;
   std::string suggestion;  // e.g. an expand/contract sequence
 
-  std::string before_sql;  // SHOW CREATE TABLE before and after the change
+  std::string probe_dc;     // where the change was applied to a temporary copy
+  std::string probe_error;  // why that failed (the server's words); empty when it worked
+  std::string before_sql;   // SHOW CREATE TABLE before and after the change
   std::string after_sql;
 
   std::vector<CheckResult> checks;
