@@ -1,6 +1,7 @@
 #include "cli/command.h"
 
-#include <cstdio>
+#include "common/json_writer.h"
+
 #include <cstdlib>
 #include <ostream>
 
@@ -66,27 +67,6 @@ std::string Format(const po::variables_map& vars) {
   return vars.count("format") > 0 ? vars["format"].as<std::string>() : "text";
 }
 
-std::string JsonEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size() + 8);
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
-}
+std::string JsonEscape(const std::string& s) { return JsonWriter::Escape(s); }
 
 }  // namespace lockstep::cli
