@@ -1,6 +1,7 @@
 #include "planner/report/plan_report.h"
 
 #include <cstdio>
+#include <set>
 
 #include "common/json_writer.h"
 
@@ -157,29 +158,33 @@ void WritePlanGithub(const Plan& plan, const PlanSource& source, std::ostream& o
 }
 
 void WritePlanSarif(const Plan& plan, const PlanSource& source, std::ostream& out) {
+  // A refusal is reported like a failed check, ahead of the checks.
+  std::vector<CheckResult> findings;
+  if (plan.cutover_mode == CutoverMode::kRefused) {
+    findings.push_back({"refused", "", CheckStatus::kFail, "", "",
+                        plan.refusal_reason +
+                            (plan.suggestion.empty() ? "" : ". Instead: " + plan.suggestion)});
+  }
+  for (const auto& c : plan.checks) {
+    if (c.status != CheckStatus::kPass) findings.push_back(c);
+  }
   JsonWriter w(out);
   w.BeginObject()
       .Field("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
       .Field("version", "2.1.0");
   w.Key("runs").BeginArray().BeginObject();
-  w.Key("tool").BeginObject().Key("driver").BeginObject();
-  w.Field("name", "lockstep").Field("informationUri", "https://github.com/lockstep/lockstep");
+  w.Key("tool").BeginObject().Key("driver").BeginObject().Field("name", "lockstep");
   w.Key("rules").BeginArray();
-  std::vector<std::string> seen;
-  for (const auto& c : plan.checks) {
-    if (c.status == CheckStatus::kPass) continue;
-    bool dup = false;
-    for (const auto& s : seen) dup |= s == c.name;
-    if (dup) continue;
-    seen.push_back(c.name);
+  std::set<std::string> seen;
+  for (const auto& c : findings) {
+    if (!seen.insert(c.name).second) continue;
     w.BeginObject().Field("id", "plan/" + c.name);
-    w.Key("shortDescription").BeginObject().Field("text", "lockstep plan check " + c.name).EndObject();
+    w.Key("shortDescription").BeginObject().Field("text", "lockstep plan: " + c.name).EndObject();
     w.EndObject();
   }
   w.EndArray().EndObject().EndObject();
   w.Key("results").BeginArray();
-  for (const auto& c : plan.checks) {
-    if (c.status == CheckStatus::kPass) continue;
+  for (const auto& c : findings) {
     w.BeginObject()
         .Field("ruleId", "plan/" + c.name)
         .Field("level", c.status == CheckStatus::kFail ? "error" : "warning");
