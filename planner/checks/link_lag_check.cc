@@ -18,12 +18,12 @@ void CheckLinkLag(const CheckContext& ctx, std::vector<CheckResult>& out) {
         continue;
       }
       const int64_t lag_ms = *link.seconds_behind_master * 1000;
-      const std::string value = std::to_string(lag_ms) + " ms";
+      const std::string value = name + ": " + std::to_string(lag_ms) + " ms";
       if (lag_ms > ctx.budget.lag_start_ms) {
         out.push_back(Fail("link_lag", dc.name(), value, limit,
                            "link " + name + " lags beyond the zone's start budget"));
       } else {
-        out.push_back(Pass("link_lag", dc.name(), value, limit, "link " + name + " is current"));
+        out.push_back(Pass("link_lag", dc.name(), value, limit, "DRC links within the lag budget"));
       }
     }
   }

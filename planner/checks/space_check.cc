@@ -20,7 +20,8 @@ void CheckSpace(const CheckContext& ctx, std::vector<CheckResult>& out) {
       out.push_back(Fail("space", dc.name(), value, limit,
                          "not enough free disk (" + disk.source + ")"));
     } else {
-      out.push_back(Pass("space", dc.name(), value, limit, "enough free disk (" + disk.source + ")"));
+      out.push_back(Pass("space", dc.name(), value + " (" + disk.source + ")", limit,
+                         "enough free disk"));
     }
   }
 }

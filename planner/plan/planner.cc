@@ -186,7 +186,14 @@ Result<Plan> MakePlan(const Topology& topology, ConnectionFactory& factory,
       }
     }
   }
-  if (plan.skew_class == SkewClass::kB) plan.suggestion = ExpandContractSuggestion(request.alter);
+  if (!plan.after_sql.empty() && plan.skew_class == SkewClass::kB) {
+    plan.suggestion = ExpandContractSuggestion(request.alter);
+  }
+  if (plan.after_sql.empty()) {
+    plan.refusal_reason = plan.probe_error.empty()
+                              ? "the change could not be tried: no DC with the table was readable"
+                              : "the change could not be tried: " + plan.probe_error;
+  }
   if (request.alter.ignore) {
     plan.cutover_mode = CutoverMode::kRefused;
     plan.refusal_reason = "ALTER IGNORE drops duplicate rows silently; remove IGNORE and fix the "

@@ -78,7 +78,21 @@ void WritePlanText(const Plan& plan, std::ostream& out) {
   if (!plan.suggestion.empty()) out << "  instead:  " << plan.suggestion << "\n";
   out << "  estimate: copy " << Seconds(plan.estimates.copy_seconds) << " per DC, disk "
       << Bytes(plan.estimates.disk_bytes) << " per DC\n\n";
-  for (const auto& c : plan.checks) {
+  // Failures and warnings one per line; passes of one check folded into one
+  // line naming their DCs, so that the interesting lines stand out.
+  for (size_t i = 0; i < plan.checks.size(); ++i) {
+    const CheckResult& c = plan.checks[i];
+    if (c.status == CheckStatus::kPass) {
+      std::string dcs = c.dc;
+      while (i + 1 < plan.checks.size() && plan.checks[i + 1].name == c.name &&
+             plan.checks[i + 1].status == CheckStatus::kPass) {
+        dcs += (dcs.empty() ? "" : ",") + plan.checks[++i].dc;
+      }
+      out << "  pass " << Pad(c.name, 22) << c.message;
+      if (!dcs.empty()) out << " (" << dcs << ")";
+      out << "\n";
+      continue;
+    }
     out << "  " << Pad(CheckStatusName(c.status), 5) << Pad(c.name, 22) << Pad(c.dc, 6) << c.message;
     if (!c.value.empty() || !c.limit.empty()) {
       out << " [" << c.value << (c.limit.empty() ? "" : " / limit " + c.limit) << "]";
