@@ -2,6 +2,9 @@
 // deliberately broken setting named exactly, with a non-zero exit.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "doctor/doctor.h"
 #include "support/sandbox.h"
 
@@ -28,6 +31,19 @@ class DoctorTest : public ::testing::Test {
     ASSERT_TRUE(c.ok()) << c.status().ToString();
     Status s = (*c)->Execute(stmt);
     ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+
+  // START SLAVE returns while the IO thread is still connecting.
+  void WaitLinkRunning(int k, const std::string& link) {
+    auto c = sandbox_->Connect(k);
+    ASSERT_TRUE(c.ok());
+    for (int i = 0; i < 200; ++i) {
+      auto r = (*c)->Query("SHOW SLAVE '" + link + "' STATUS");
+      ASSERT_TRUE(r.ok()) << r.status().ToString();
+      if (r->Get(0, "Slave_IO_Running") == "Yes" && r->Get(0, "Slave_SQL_Running") == "Yes") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "link " << link << " of dc" << k << " did not start";
   }
 
   DoctorReport Diagnose() {
@@ -74,6 +90,7 @@ TEST_F(DoctorTest, StoppedLinkIsNamed) {
   On(2, "STOP SLAVE 'dc1'");
   ExpectOnlyProblem("dc1->dc2", "link_running");
   On(2, "START SLAVE 'dc1'");
+  WaitLinkRunning(2, "dc1");
   EXPECT_TRUE(sandbox_->WaitForReplication().ok());
 }
 
@@ -91,10 +108,12 @@ TEST_F(DoctorTest, LinkWithoutFilterIsNamed) {
   On(1, "STOP SLAVE 'dc2'");
   On(1, "SET GLOBAL dc2.replicate_wild_ignore_table = ''");
   On(1, "START SLAVE 'dc2'");
+  WaitLinkRunning(1, "dc2");
   ExpectOnlyProblem("dc2->dc1", "link_filter");
   On(1, "STOP SLAVE 'dc2'");
   On(1, "SET GLOBAL dc2.replicate_wild_ignore_table = '" + std::string("%.\\\\_%") + "'");
   On(1, "START SLAVE 'dc2'");
+  WaitLinkRunning(1, "dc2");
   EXPECT_TRUE(Diagnose().fit());
 }
 
