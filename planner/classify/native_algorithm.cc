@@ -1,5 +1,7 @@
 #include "planner/classify/native_algorithm.h"
 
+#include "planner/classify/column_types.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -53,8 +55,9 @@ void CompareColumns(const sql::TableDef& before, const sql::TableDef& after,
     const sql::ColumnDef* a = after.FindColumn(new_name);
     if (a == nullptr) continue;  // dropped: instant
     const std::string name = "`" + a->name + "`";
-    const bool charset_same = before.EffectiveCharset(b) == after.EffectiveCharset(*a) &&
-                              before.EffectiveCollation(b) == after.EffectiveCollation(*a);
+    const bool charset_same = !(IsTextual(a->type) || IsTextual(b.type)) ||
+                              (before.EffectiveCharset(b) == after.EffectiveCharset(*a) &&
+                               before.EffectiveCollation(b) == after.EffectiveCollation(*a));
     if (!a->type.SameStorage(b.type)) {
       if (!(charset_same && (IsVarcharExtension(b.type, a->type) || IsMemberAppend(b.type, a->type)))) {
         need.Raise(kCopyLevel, "the type of " + name + " changes (" + b.type.ToString() + " -> " +

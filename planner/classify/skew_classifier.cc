@@ -1,5 +1,7 @@
 #include "planner/classify/skew_classifier.h"
 
+#include "planner/classify/column_types.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -68,8 +70,9 @@ void CompareColumn(const sql::TableDef& before, const sql::ColumnDef& b, const s
                         a.type.ToString() +
                         " (measured: error 1677 or silent truncation/sign change across DCs)");
   }
-  if (before.EffectiveCharset(b) != after.EffectiveCharset(a) ||
-      before.EffectiveCollation(b) != after.EffectiveCollation(a)) {
+  if ((IsTextual(a.type) || IsTextual(b.type)) &&
+      (before.EffectiveCharset(b) != after.EffectiveCharset(a) ||
+       before.EffectiveCollation(b) != after.EffectiveCollation(a))) {
     b_reasons.push_back("the character set or collation of " + name + " changes (measured: "
                         "error 1677 across DCs)");
   }

@@ -86,6 +86,9 @@ std::vector<SkewCase> Cases() {
   };
 }
 
+// gtest prints parameters byte by byte unless told how.
+void PrintTo(const SkewCase& c, std::ostream* os) { *os << c.name << ": " << c.alter; }
+
 class SkewClassifierTest : public ::testing::TestWithParam<SkewCase> {
  protected:
   static void SetUpTestSuite() {
