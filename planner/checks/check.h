@@ -10,6 +10,7 @@
 
 #include "config/topology.h"
 #include "inspect/dc_facts.h"
+#include "planner/inspect/link_catch_up.h"
 #include "planner/inspect/table_facts.h"
 #include "planner/plan/plan.h"
 
@@ -20,6 +21,7 @@ struct DcView {
   const DcConfig* config = nullptr;
   std::optional<DcFacts> server;
   std::optional<TableFacts> table;
+  std::vector<LinkCatchUp> catch_up;  // one per other DC that has written anything
   std::string error;
 
   const std::string& name() const { return config->name; }

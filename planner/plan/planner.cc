@@ -38,6 +38,31 @@ DcView InspectOneDc(const DcConfig& dc, ConnectionFactory& factory, const std::s
   return view;
 }
 
+// For every DC, how long it takes to apply what each other DC has logged,
+// bounded by the lag budget; DCs wait in parallel.
+void MeasureLinkCatchUp(int64_t limit_ms, std::vector<DcView>& dcs,
+                        std::vector<std::unique_ptr<Connection>>& conns) {
+  std::vector<std::future<void>> waits;
+  for (size_t d = 0; d < dcs.size(); ++d) {
+    if (!dcs[d].inspected()) continue;
+    waits.push_back(std::async(std::launch::async, [&, d] {
+      for (size_t s = 0; s < dcs.size(); ++s) {
+        if (s == d || !dcs[s].inspected()) continue;
+        const DcFacts& src = *dcs[s].server;
+        const std::string gtid = GtidOfDomain(src.gtid_binlog_pos, src.gtid_domain_id);
+        if (gtid.empty()) continue;  // it has written nothing of its own
+        auto measured = MeasureCatchUp(*conns[d], dcs[s].name(), gtid, limit_ms);
+        if (measured.ok()) {
+          dcs[d].catch_up.push_back(*measured);
+        } else {
+          dcs[d].catch_up.push_back({dcs[s].name(), gtid, std::nullopt, limit_ms});
+        }
+      }
+    }));
+  }
+  for (auto& w : waits) w.get();
+}
+
 // The clauses lockstep applies: ALGORITHM and LOCK are lockstep's to choose.
 std::vector<std::string> EffectClauses(const sql::AlterTable& alter) {
   std::vector<std::string> out;
@@ -153,6 +178,7 @@ Result<Plan> MakePlan(const Topology& topology, ConnectionFactory& factory,
   }
   std::vector<DcView> dcs;
   for (auto& p : pending) dcs.push_back(p.get());
+  MeasureLinkCatchUp(budget.lag_start_ms, dcs, conns);
 
   // The effect is probed where the table is written: the writer of a global
   // zone, else the first DC that has the table.

@@ -135,4 +135,9 @@ std::string AlterTableClauses(std::string_view schema, std::string_view table,
   return out;
 }
 
+std::string MasterGtidWait(std::string_view gtid, int64_t timeout_ms) {
+  return "SELECT MASTER_GTID_WAIT(" + QuoteString(gtid) + ", " +
+         std::to_string(static_cast<double>(timeout_ms) / 1000.0) + ")";
+}
+
 }  // namespace lockstep::sql

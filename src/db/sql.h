@@ -60,4 +60,7 @@ std::string DropTemporaryTable(std::string_view schema, std::string_view probe);
 std::string AlterTableClauses(std::string_view schema, std::string_view table,
                               const std::vector<std::string>& clauses);
 
+// Waits until this server has applied `gtid`; 0 when it has, -1 on timeout.
+std::string MasterGtidWait(std::string_view gtid, int64_t timeout_ms);
+
 }  // namespace lockstep::sql

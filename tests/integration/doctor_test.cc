@@ -2,9 +2,6 @@
 // deliberately broken setting named exactly, with a non-zero exit.
 #include <gtest/gtest.h>
 
-#include <chrono>
-#include <thread>
-
 #include "doctor/doctor.h"
 #include "support/sandbox.h"
 
@@ -33,17 +30,9 @@ class DoctorTest : public ::testing::Test {
     ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
-  // START SLAVE returns while the IO thread is still connecting.
   void WaitLinkRunning(int k, const std::string& link) {
-    auto c = sandbox_->Connect(k);
-    ASSERT_TRUE(c.ok());
-    for (int i = 0; i < 200; ++i) {
-      auto r = (*c)->Query("SHOW SLAVE '" + link + "' STATUS");
-      ASSERT_TRUE(r.ok()) << r.status().ToString();
-      if (r->Get(0, "Slave_IO_Running") == "Yes" && r->Get(0, "Slave_SQL_Running") == "Yes") return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "link " << link << " of dc" << k << " did not start";
+    Status s = sandbox_->WaitLinkRunning(k, link);
+    ASSERT_TRUE(s.ok()) << s.ToString();
   }
 
   DoctorReport Diagnose() {

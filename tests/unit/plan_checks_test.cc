@@ -144,7 +144,8 @@ TEST_F(PlanChecksTest, LongTransactionOfUnknownScopeWarns) {
 }
 
 TEST_F(PlanChecksTest, LaggingLink) {
-  dcs_[2].server->links[0].seconds_behind_master = 5;
+  dcs_[2].catch_up.push_back({"dc1", "1-1-7", std::nullopt, 1000});
+  dcs_[1].catch_up.push_back({"dc1", "1-1-7", 20, 1000});
   EXPECT_EQ(Failures(CheckLinkLag), (V{"dc3:link_lag"}));
 }
 

@@ -5,7 +5,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
+#include <thread>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -152,6 +154,21 @@ Status Sandbox::WaitForReplication(double timeout_s) const {
     }
   }
   return Status::Ok();
+}
+
+Status Sandbox::WaitLinkRunning(int k, const std::string& link, double timeout_s) const {
+  LOCKSTEP_ASSIGN_OR_RETURN(auto conn, Connect(k));
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
+  while (std::chrono::steady_clock::now() < deadline) {
+    LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, conn->Query("SHOW SLAVE " + sql::QuoteString(link) +
+                                                         " STATUS"));
+    if (r.Get(0, "Slave_IO_Running") == "Yes" && r.Get(0, "Slave_SQL_Running") == "Yes") {
+      return Status::Ok();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return Status::Timeout("link " + link + " of dc" + std::to_string(k) + " did not start");
 }
 
 }  // namespace lockstep::testing

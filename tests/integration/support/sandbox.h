@@ -53,6 +53,10 @@ class Sandbox {
   // far in its own GTID domain (MASTER_GTID_WAIT on each link).
   Status WaitForReplication(double timeout_s = 30) const;
 
+  // Waits until DC k's link `link` runs (START SLAVE returns while its IO
+  // thread is still connecting).
+  Status WaitLinkRunning(int k, const std::string& link, double timeout_s = 10) const;
+
  private:
   explicit Sandbox(SandboxOptions options) : options_(std::move(options)) {}
 
