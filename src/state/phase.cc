@@ -24,16 +24,24 @@ std::optional<Phase> NextPhase(Strategy strategy, Phase from) {
   switch (from) {
     case Phase::kPlanned:
       return strategy == Strategy::kNative ? Phase::kReady : Phase::kShadowCreated;
-    case Phase::kShadowCreated: return Phase::kCopying;
-    case Phase::kCopying: return Phase::kVerifying;
-    case Phase::kVerifying: return Phase::kReady;
-    case Phase::kReady: return Phase::kCuttingOver;
-    case Phase::kCuttingOver: return Phase::kCutOver;
-    case Phase::kCutOver: return Phase::kCleanedUp;
-    case Phase::kCleanedUp: return Phase::kDone;
+    case Phase::kShadowCreated:
+      return Phase::kCopying;
+    case Phase::kCopying:
+      return Phase::kVerifying;
+    case Phase::kVerifying:
+      return Phase::kReady;
+    case Phase::kReady:
+      return Phase::kCuttingOver;
+    case Phase::kCuttingOver:
+      return Phase::kCutOver;
+    case Phase::kCutOver:
+      return Phase::kCleanedUp;
+    case Phase::kCleanedUp:
+      return Phase::kDone;
     case Phase::kDone:
     case Phase::kAborted:
-    case Phase::kFailed: return std::nullopt;
+    case Phase::kFailed:
+      return std::nullopt;
   }
   return std::nullopt;
 }
@@ -47,7 +55,9 @@ bool IsShadowOnly(Phase phase) {
 
 const char* PhaseName(Phase phase) { return enum_names::NameOf(kPhaseNames, phase); }
 
-std::optional<Phase> ParsePhase(std::string_view text) { return enum_names::Parse(kPhaseNames, text); }
+std::optional<Phase> ParsePhase(std::string_view text) {
+  return enum_names::Parse(kPhaseNames, text);
+}
 
 bool IsTerminalPhase(Phase phase) {
   return phase == Phase::kDone || phase == Phase::kAborted || phase == Phase::kFailed;

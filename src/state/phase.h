@@ -28,9 +28,9 @@ enum class Phase {
 };
 
 inline constexpr std::array<Phase, 11> kAllPhases = {
-    Phase::kPlanned,  Phase::kShadowCreated, Phase::kCopying,   Phase::kVerifying,
-    Phase::kReady,    Phase::kCuttingOver,   Phase::kCutOver,   Phase::kCleanedUp,
-    Phase::kDone,     Phase::kAborted,       Phase::kFailed,
+    Phase::kPlanned, Phase::kShadowCreated, Phase::kCopying, Phase::kVerifying,
+    Phase::kReady,   Phase::kCuttingOver,   Phase::kCutOver, Phase::kCleanedUp,
+    Phase::kDone,    Phase::kAborted,       Phase::kFailed,
 };
 
 // The stored names: "planned", "shadow_created", ..., "failed".
@@ -48,8 +48,10 @@ bool IsTerminalPhase(Phase phase);
 //                cutting_over -> ready            (attempt aborted, retry later)
 //                planned..cutting_over -> aborted (never after cut_over)
 //                any non-terminal -> failed
-// The store also refuses cutting_over -> ready|aborted once an attempt's
-// COMMIT is recorded; that needs the database, so it is not checked here.
+// The store adds rules that need the recorded cut-over attempts
+// (transition_rules.h): cut_over only after a COMMIT, no abort and no
+// cutting_over -> ready after one, and no leaving cutting_over while an
+// attempt is undecided.
 bool IsLegalTransition(Strategy strategy, Phase from, Phase to);
 
 }  // namespace lockstep

@@ -20,10 +20,10 @@ struct MigrationSpec {
   std::string table_schema;
   std::string table_name;
   std::string alter_sql;
-  std::string alter_fingerprint;     // hash of the normalized ALTER; a resume compares it
-  std::string topology_fingerprint;  // hash of the topology planned against; may be empty
-  std::string plan_json;             // the Plan as JSON (must be valid JSON)
-  std::string zone;                  // the zone's name
+  std::string alter_fingerprint;         // hash of the normalized ALTER; a resume compares it
+  std::string topology_fingerprint;      // hash of the topology planned against; may be empty
+  std::string plan_json;                 // the Plan as JSON (must be valid JSON)
+  std::string zone;                      // the zone's name
   SkewClass skew_class = SkewClass::kB;  // unknown changes are B: fail closed
   CutoverMode cutover_mode = CutoverMode::kFenced;
   Strategy strategy = Strategy::kShadowCopy;
@@ -73,7 +73,7 @@ struct DcProgress {
 
 struct Artifact {
   int64_t migration_id = 0;
-  std::string dc;           // one of the migration's DCs
+  std::string dc;  // one of the migration's DCs
   std::string schema_name;
   std::string object_name;  // table or trigger; starts with '_' unless kind is marker
   ArtifactKind kind = ArtifactKind::kShadow;

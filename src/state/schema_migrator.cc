@@ -16,8 +16,10 @@ Status SchemaMigrator::CheckNotNewer(const SqliteDb& db, int64_t version) const 
 Status SchemaMigrator::CheckApplicationId(SqliteDb& db) const {
   LOCKSTEP_ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt64("PRAGMA application_id"));
   if (app_id == kStateApplicationId) return Status::Ok();
-  return Status::FailedPrecondition(db.path() + " is a SQLite database but not a lockstep state "
-                                    "database (application_id " + std::to_string(app_id) + ")");
+  return Status::FailedPrecondition(db.path() +
+                                    " is a SQLite database but not a lockstep state "
+                                    "database (application_id " +
+                                    std::to_string(app_id) + ")");
 }
 
 Status SchemaMigrator::Migrate(SqliteDb& db) const {

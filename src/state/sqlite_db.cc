@@ -12,8 +12,8 @@ Result<SqliteDb> SqliteDb::OpenExisting(const std::string& path) {
   sqlite3* db = nullptr;
   // NOMUTEX: a connection is used by one thread at a time (StateStore holds
   // its own mutex), so SQLite's per-call mutex would only cost time.
-  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX |
-                    SQLITE_OPEN_EXRESCODE;
+  const int flags =
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     Status status = SqliteStatus(rc, db, path, "open");

@@ -10,9 +10,8 @@ Status SqliteStatus(int rc, sqlite3* db, std::string_view path, std::string_view
   // sqlite3_errmsg describes the most recent failure on `db`; when the caller
   // passes a code that did not come from the last call (or no handle), the
   // generic text for the code is the honest fallback.
-  const char* text = (db != nullptr && sqlite3_extended_errcode(db) == rc)
-                         ? sqlite3_errmsg(db)
-                         : sqlite3_errstr(rc);
+  const char* text = (db != nullptr && sqlite3_extended_errcode(db) == rc) ? sqlite3_errmsg(db)
+                                                                           : sqlite3_errstr(rc);
   std::string msg = std::string(path) + ": ";
   if (!context.empty()) msg += std::string(context) + ": ";
   msg += text;

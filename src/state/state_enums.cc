@@ -56,14 +56,22 @@ const char* CutoverModeName(CutoverMode v) { return enum_names::NameOf(kCutoverM
 const char* StrategyName(Strategy v) { return enum_names::NameOf(kStrategies, v); }
 const char* ArtifactKindName(ArtifactKind v) { return enum_names::NameOf(kArtifactKinds, v); }
 const char* ArtifactStateName(ArtifactState v) { return enum_names::NameOf(kArtifactStates, v); }
-const char* CutoverDecisionName(CutoverDecision v) { return enum_names::NameOf(kCutoverDecisions, v); }
+const char* CutoverDecisionName(CutoverDecision v) {
+  return enum_names::NameOf(kCutoverDecisions, v);
+}
 const char* OperatorCommandKindName(OperatorCommandKind v) {
   return enum_names::NameOf(kOperatorCommandKinds, v);
 }
 
-std::optional<SkewClass> ParseSkewClass(std::string_view t) { return enum_names::Parse(kSkewClasses, t); }
-std::optional<CutoverMode> ParseCutoverMode(std::string_view t) { return enum_names::Parse(kCutoverModes, t); }
-std::optional<Strategy> ParseStrategy(std::string_view t) { return enum_names::Parse(kStrategies, t); }
+std::optional<SkewClass> ParseSkewClass(std::string_view t) {
+  return enum_names::Parse(kSkewClasses, t);
+}
+std::optional<CutoverMode> ParseCutoverMode(std::string_view t) {
+  return enum_names::Parse(kCutoverModes, t);
+}
+std::optional<Strategy> ParseStrategy(std::string_view t) {
+  return enum_names::Parse(kStrategies, t);
+}
 std::optional<ArtifactKind> ParseArtifactKind(std::string_view t) {
   return enum_names::Parse(kArtifactKinds, t);
 }

@@ -22,14 +22,23 @@ enum class ArtifactKind { kShadow, kOld, kSentry, kFenceTrigger, kMarker };
 // created: known to exist; dropped: known to be gone.
 enum class ArtifactState { kPlanned, kCreated, kDropped };
 enum class CutoverDecision { kPending, kCommit, kAbort };
-enum class OperatorCommandKind { kPause, kResume, kAbort, kThrottle, kPostpone, kCutover, kOverride };
+enum class OperatorCommandKind {
+  kPause,
+  kResume,
+  kAbort,
+  kThrottle,
+  kPostpone,
+  kCutover,
+  kOverride
+};
 
-const char* SkewClassName(SkewClass value);               // "A" | "B"
-const char* CutoverModeName(CutoverMode value);           // "window" | "fenced"
-const char* StrategyName(Strategy value);                 // "native" | "shadow_copy"
-const char* ArtifactKindName(ArtifactKind value);         // "shadow" | "old" | "sentry" | "fence_trigger" | "marker"
-const char* ArtifactStateName(ArtifactState value);       // "planned" | "created" | "dropped"
-const char* CutoverDecisionName(CutoverDecision value);   // "pending" | "commit" | "abort"
+const char* SkewClassName(SkewClass value);      // "A" | "B"
+const char* CutoverModeName(CutoverMode value);  // "window" | "fenced"
+const char* StrategyName(Strategy value);        // "native" | "shadow_copy"
+// "shadow" | "old" | "sentry" | "fence_trigger" | "marker"
+const char* ArtifactKindName(ArtifactKind value);
+const char* ArtifactStateName(ArtifactState value);      // "planned" | "created" | "dropped"
+const char* CutoverDecisionName(CutoverDecision value);  // "pending" | "commit" | "abort"
 const char* OperatorCommandKindName(OperatorCommandKind value);  // "pause" | ... | "override"
 
 std::optional<SkewClass> ParseSkewClass(std::string_view text);

@@ -26,8 +26,9 @@ Status CheckParentDirectory(const std::string& path) {
   struct stat st;
   if (stat(parent.c_str(), &st) != 0) {
     if (errno == ENOENT) {
-      return Status::FailedPrecondition("directory " + parent.string() + " for the state database " +
-                                        path + " does not exist; create it (mode 0700) first");
+      return Status::FailedPrecondition("directory " + parent.string() +
+                                        " for the state database " + path +
+                                        " does not exist; create it (mode 0700) first");
     }
     return ErrnoStatus("stat of the parent directory", path, errno);
   }
@@ -47,7 +48,8 @@ Status CheckExistingFile(const std::string& file, const std::string& db_path, bo
     return ErrnoStatus("lstat", file, errno);
   }
   if (S_ISLNK(st.st_mode)) {
-    return Status::FailedPrecondition(file + " is a symbolic link; the state database must be a "
+    return Status::FailedPrecondition(file +
+                                      " is a symbolic link; the state database must be a "
                                       "regular file (give lockstep its real path)");
   }
   if (!S_ISREG(st.st_mode)) {

@@ -1,14 +1,13 @@
 // The state database file is created 0600 and a loose one is refused.
+#include "state/state_file.h"
+
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <filesystem>
 #include <string>
-
-#include "state/state_file.h"
 
 namespace lockstep {
 namespace {

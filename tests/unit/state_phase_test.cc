@@ -14,6 +14,7 @@ namespace {
 using P = Phase;
 using Edge = std::pair<Phase, Phase>;
 
+// clang-format off
 // Every legal edge for the shadow-copy strategy, written out: the table is the
 // specification (docs/state.md) and any change to it should be deliberate.
 const std::set<Edge> kShadowCopyEdges = {
@@ -43,6 +44,7 @@ const std::set<Edge> kNativeEdges = {
     {P::kCuttingOver, P::kFailed},      {P::kCutOver, P::kFailed},
     {P::kCleanedUp, P::kFailed},
 };
+// clang-format on
 
 void ExpectExactlyTheseEdges(Strategy strategy, const std::set<Edge>& legal) {
   for (Phase from : kAllPhases) {
@@ -53,7 +55,9 @@ void ExpectExactlyTheseEdges(Strategy strategy, const std::set<Edge>& legal) {
   }
 }
 
-TEST(StatePhaseTest, ShadowCopyEdges) { ExpectExactlyTheseEdges(Strategy::kShadowCopy, kShadowCopyEdges); }
+TEST(StatePhaseTest, ShadowCopyEdges) {
+  ExpectExactlyTheseEdges(Strategy::kShadowCopy, kShadowCopyEdges);
+}
 
 TEST(StatePhaseTest, NativeEdges) { ExpectExactlyTheseEdges(Strategy::kNative, kNativeEdges); }
 
@@ -76,8 +80,9 @@ TEST(StatePhaseTest, NoAbortAfterCommit) {
 }
 
 TEST(StatePhaseTest, NamesRoundTrip) {
-  const char* expected[] = {"planned", "shadow_created", "copying", "verifying", "ready",
-                            "cutting_over", "cut_over", "cleaned_up", "done", "aborted", "failed"};
+  const char* expected[] = {"planned", "shadow_created", "copying",  "verifying",
+                            "ready",   "cutting_over",   "cut_over", "cleaned_up",
+                            "done",    "aborted",        "failed"};
   ASSERT_EQ(std::size(expected), kAllPhases.size());
   for (size_t i = 0; i < kAllPhases.size(); ++i) {
     EXPECT_STREQ(PhaseName(kAllPhases[i]), expected[i]);
@@ -92,7 +97,8 @@ TEST(StatePhaseTest, EnumNamesRoundTrip) {
   for (auto v : {CutoverMode::kWindow, CutoverMode::kFenced}) {
     EXPECT_EQ(ParseCutoverMode(CutoverModeName(v)), v);
   }
-  for (auto v : {Strategy::kNative, Strategy::kShadowCopy}) EXPECT_EQ(ParseStrategy(StrategyName(v)), v);
+  for (auto v : {Strategy::kNative, Strategy::kShadowCopy})
+    EXPECT_EQ(ParseStrategy(StrategyName(v)), v);
   for (auto v : {ArtifactKind::kShadow, ArtifactKind::kOld, ArtifactKind::kSentry,
                  ArtifactKind::kFenceTrigger, ArtifactKind::kMarker}) {
     EXPECT_EQ(ParseArtifactKind(ArtifactKindName(v)), v);
@@ -103,10 +109,10 @@ TEST(StatePhaseTest, EnumNamesRoundTrip) {
   for (auto v : {CutoverDecision::kPending, CutoverDecision::kCommit, CutoverDecision::kAbort}) {
     EXPECT_EQ(ParseCutoverDecision(CutoverDecisionName(v)), v);
   }
-  for (auto v : {OperatorCommandKind::kPause, OperatorCommandKind::kResume,
-                 OperatorCommandKind::kAbort, OperatorCommandKind::kThrottle,
-                 OperatorCommandKind::kPostpone, OperatorCommandKind::kCutover,
-                 OperatorCommandKind::kOverride}) {
+  for (auto v :
+       {OperatorCommandKind::kPause, OperatorCommandKind::kResume, OperatorCommandKind::kAbort,
+        OperatorCommandKind::kThrottle, OperatorCommandKind::kPostpone,
+        OperatorCommandKind::kCutover, OperatorCommandKind::kOverride}) {
     EXPECT_EQ(ParseOperatorCommandKind(OperatorCommandKindName(v)), v);
   }
   EXPECT_EQ(ParseStrategy("instant"), std::nullopt);

@@ -1,8 +1,7 @@
 // The versioned schema: fresh creation, upgrades, and refusals.
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -79,11 +78,13 @@ TEST_F(StateSchemaTest, UpgradeAppliesOnlyMissingStepsAndKeepsRows) {
                         "VALUES (1, 'lockstep', 'note', 'before upgrade')")
                   .ok());
   const int64_t next = static_cast<int64_t>(BuiltinSchemaSteps().size()) + 1;
-  auto steps = StepsPlus({{next, "add events.source", "ALTER TABLE events ADD COLUMN source TEXT"}});
+  auto steps =
+      StepsPlus({{next, "add events.source", "ALTER TABLE events ADD COLUMN source TEXT"}});
   SchemaMigrator upgraded(steps);
   ASSERT_TRUE(upgraded.Migrate(*db_).ok());
   EXPECT_EQ(Int("PRAGMA user_version"), next);
-  EXPECT_EQ(Int("SELECT count(*) FROM events WHERE message = 'before upgrade' AND source IS NULL"), 1);
+  EXPECT_EQ(Int("SELECT count(*) FROM events WHERE message = 'before upgrade' AND source IS NULL"),
+            1);
 }
 
 TEST_F(StateSchemaTest, FailedStepRollsBackWholeStep) {

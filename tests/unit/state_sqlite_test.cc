@@ -1,8 +1,7 @@
 // The SQLite RAII wrappers: statements, binds, transactions, error mapping.
 #include <fcntl.h>
-#include <unistd.h>
-
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -52,8 +51,9 @@ TEST_F(StateSqliteTest, TypedBindsRoundTrip) {
   auto insert = db_->Prepare("INSERT INTO t (i, s, b) VALUES (?1, ?2, ?3)");
   ASSERT_TRUE(insert.ok());
   const std::vector<uint8_t> blob = {0, 1, 2, 255};
-  ASSERT_TRUE(insert->BindAll(int64_t{1} << 40, std::string("it's \"quoted\"; DROP TABLE t"),
-                              std::span<const uint8_t>(blob))
+  ASSERT_TRUE(insert
+                  ->BindAll(int64_t{1} << 40, std::string("it's \"quoted\"; DROP TABLE t"),
+                            std::span<const uint8_t>(blob))
                   .ok());
   ASSERT_TRUE(insert->Run().ok());
   ASSERT_TRUE(insert->Reset().ok());
