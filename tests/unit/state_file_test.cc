@@ -25,6 +25,16 @@ void MakeFile(const std::string& path, mode_t mode) {
   close(fd);
 }
 
+// Sets the process umask for one scope; restored even when an ASSERT returns.
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : old_(umask(mask)) {}
+  ~ScopedUmask() { umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
 class StateFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,18 +52,22 @@ class StateFileTest : public ::testing::Test {
 };
 
 TEST_F(StateFileTest, CreatesMissingFileWith0600EvenUnderPermissiveUmask) {
-  mode_t old = umask(0);
-  Status s = EnsurePrivateStateFile(path_);
-  umask(old);
+  Status s;
+  {
+    ScopedUmask permissive(0);
+    s = EnsurePrivateStateFile(path_);
+  }
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(ModeOf(path_), 0600u);
   EXPECT_EQ(std::filesystem::file_size(path_), 0u);
 }
 
 TEST_F(StateFileTest, CreatesFileWritableByOwnerUnderRestrictiveUmask) {
-  mode_t old = umask(0277);
-  Status s = EnsurePrivateStateFile(path_);
-  umask(old);
+  Status s;
+  {
+    ScopedUmask restrictive(0277);
+    s = EnsurePrivateStateFile(path_);
+  }
   ASSERT_TRUE(s.ok()) << s.ToString();
   EXPECT_EQ(ModeOf(path_), 0600u);
 }

@@ -284,6 +284,7 @@ TEST_F(StateLifecycleTest, ConcurrentDecisionsOneWins) {
   auto attempt = store_->BeginCutoverAttempt(id_, 3000, "lockstep");
   ASSERT_TRUE(attempt.ok());
   auto other = Open();
+  ASSERT_NE(other, nullptr);
   std::latch start(2);
   std::atomic<int> wins = 0, conflicts = 0;
   auto decide = [&](StateStore* store, CutoverDecision d) {

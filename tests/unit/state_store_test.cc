@@ -26,6 +26,16 @@ unsigned ModeOf(const std::string& path) {
   return st.st_mode & 07777;
 }
 
+// Sets the process umask for one scope; restored even when an ASSERT returns.
+class ScopedUmask {
+ public:
+  explicit ScopedUmask(mode_t mask) : old_(umask(mask)) {}
+  ~ScopedUmask() { umask(old_); }
+
+ private:
+  mode_t old_;
+};
+
 class StateStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -93,11 +103,14 @@ class StateStoreTest : public ::testing::Test {
 };
 
 TEST_F(StateStoreTest, DatabaseWalAndShmAre0600EvenUnderPermissiveUmask) {
-  mode_t old = umask(0);
-  auto store = Open();
-  ASSERT_NE(store, nullptr);
-  Create(*store);
-  umask(old);
+  std::unique_ptr<StateStore> store;
+  {
+    ScopedUmask permissive(0);
+    store = Open();
+    ASSERT_NE(store, nullptr);
+    Create(*store);
+  }
+  // Checked while the store is open: closing the last connection removes them.
   ASSERT_TRUE(std::filesystem::exists(path_ + "-wal"));
   ASSERT_TRUE(std::filesystem::exists(path_ + "-shm"));
   EXPECT_EQ(ModeOf(path_), 0600u);
@@ -135,6 +148,7 @@ TEST_F(StateStoreTest, RefusesDatabaseFromNewerBinary) {
 
 TEST_F(StateStoreTest, CreatedMigrationRoundTrips) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   const int64_t id = Create(*store);
   auto m = store->GetMigration(id);
   ASSERT_TRUE(m.ok()) << m.status().ToString();
@@ -162,6 +176,7 @@ TEST_F(StateStoreTest, CreatedMigrationRoundTrips) {
 
 TEST_F(StateStoreTest, CreateValidatesSpec) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   MigrationSpec no_dcs = Spec();
   no_dcs.dcs.clear();
   EXPECT_TRUE(store->CreateMigration(no_dcs).status().IsInvalidArgument());
@@ -181,6 +196,7 @@ TEST_F(StateStoreTest, CreateValidatesSpec) {
 
 TEST_F(StateStoreTest, OneActiveMigrationPerTable) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   const int64_t first = Create(*store);
   auto second = store->CreateMigration(Spec());
   ASSERT_FALSE(second.ok());
@@ -203,6 +219,7 @@ TEST_F(StateStoreTest, OneActiveMigrationPerTable) {
 
 TEST_F(StateStoreTest, ListMigrationsFilters) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   const int64_t a = Create(*store, Spec("a"));
   const int64_t b = Create(*store, Spec("b"));
   ASSERT_TRUE(store->TransitionPhase(a, Phase::kPlanned, Phase::kFailed, "lockstep", "x").ok());
@@ -223,6 +240,7 @@ TEST_F(StateStoreTest, ListMigrationsFilters) {
 
 TEST_F(StateStoreTest, TransitionIsCompareAndSwapWithEvent) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   const int64_t id = Create(*store);
   clock_.Advance(1000);
   ASSERT_TRUE(
@@ -249,6 +267,7 @@ TEST_F(StateStoreTest, TransitionIsCompareAndSwapWithEvent) {
 
 TEST_F(StateStoreTest, IllegalTransitionRefusedAndNothingWritten) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   const int64_t id = Create(*store);
   Status s = store->TransitionPhase(id, Phase::kPlanned, Phase::kDone, "lockstep", "");
   ASSERT_TRUE(s.IsInvalidArgument()) << s.ToString();
@@ -265,6 +284,7 @@ TEST_F(StateStoreTest, IllegalTransitionRefusedAndNothingWritten) {
 
 TEST_F(StateStoreTest, NativeStrategySkipsShadowPhases) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   MigrationSpec spec = Spec();
   spec.strategy = Strategy::kNative;
   const int64_t id = Create(*store, spec);
@@ -275,6 +295,7 @@ TEST_F(StateStoreTest, NativeStrategySkipsShadowPhases) {
 
 TEST_F(StateStoreTest, FailedEventWriteRollsBackTheTransition) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   const int64_t id = Create(*store);
   {
     // Fault injection: any event insert now fails, after the phase UPDATE ran.
@@ -301,10 +322,14 @@ TEST_F(StateStoreTest, FailedEventWriteRollsBackTheTransition) {
 
 TEST_F(StateStoreTest, TwoHandlesRaceForOneTransitionAndExactlyOneWins) {
   auto setup = Open();
+  ASSERT_NE(setup, nullptr);
   const int64_t id = Create(*setup);
   constexpr int kHandles = 4;
   std::vector<std::unique_ptr<StateStore>> stores;
-  for (int i = 0; i < kHandles; ++i) stores.push_back(Open());
+  for (int i = 0; i < kHandles; ++i) {
+    stores.push_back(Open());
+    ASSERT_NE(stores.back(), nullptr);
+  }
   std::latch start(kHandles);
   std::atomic<int> wins = 0, conflicts = 0;
   std::vector<std::thread> threads;
@@ -325,6 +350,7 @@ TEST_F(StateStoreTest, TwoHandlesRaceForOneTransitionAndExactlyOneWins) {
 
 TEST_F(StateStoreTest, BusyTimeoutGivesErrorNotHang) {
   auto store = Open(/*busy_timeout_ms=*/100);
+  ASSERT_NE(store, nullptr);
   SqliteDb raw = Raw();
   auto held = SqliteTransaction::BeginImmediate(raw);  // another writer holds the lock
   ASSERT_TRUE(held.ok());
@@ -342,6 +368,7 @@ TEST_F(StateStoreTest, BusyTimeoutGivesErrorNotHang) {
 
 TEST_F(StateStoreTest, EventLogIsAppendOnly) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   const int64_t id = Create(*store);
   ASSERT_TRUE(store
                   ->AppendEvent({.migration_id = id,
@@ -366,6 +393,7 @@ TEST_F(StateStoreTest, EventLogIsAppendOnly) {
 
 TEST_F(StateStoreTest, ListEventsSinceIdAndAcrossMigrations) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   const int64_t a = Create(*store, Spec("a"));
   const int64_t b = Create(*store, Spec("b"));
   auto global = store->AppendEvent({.migration_id = std::nullopt,
@@ -399,6 +427,7 @@ TEST_F(StateStoreTest, ListEventsSinceIdAndAcrossMigrations) {
 
 TEST_F(StateStoreTest, PauseIsAFlagNotAPhase) {
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   const int64_t id = Create(*store);
   ASSERT_TRUE(store->SetPaused(id, true, "bob", "peak traffic").ok());
   ASSERT_TRUE(store->SetPaused(id, true, "bob", "again").ok());
@@ -418,6 +447,7 @@ TEST_F(StateStoreTest, EverythingSurvivesCloseAndReopen) {
   int64_t id = 0;
   {
     auto store = Open();
+    ASSERT_NE(store, nullptr);
     id = Create(*store);
     ASSERT_TRUE(store->TransitionPhase(id, Phase::kPlanned, Phase::kShadowCreated, "l", "").ok());
     ASSERT_TRUE(store
@@ -433,6 +463,7 @@ TEST_F(StateStoreTest, EverythingSurvivesCloseAndReopen) {
     ASSERT_TRUE(store->SetPaused(id, true, "bob", "lunch").ok());
   }
   auto store = Open();
+  ASSERT_NE(store, nullptr);
   auto m = store->GetMigration(id);
   ASSERT_TRUE(m.ok());
   EXPECT_EQ(m->phase, Phase::kShadowCreated);
