@@ -8,29 +8,13 @@
 #include <string>
 #include <vector>
 
+#include "common/change_kinds.h"
 #include "config/topology.h"
 
 namespace lockstep {
 
-// Can row events written under one schema be applied under the other?
-// A: yes, in both directions (DCs may cut over a few seconds apart).
-// B: no, or not known to be safe: they fail or corrupt data silently.
-enum class SkewClass { kA, kB };
-
-// window: every DC locks the table and renames inside one short window (class A).
-// fenced: application writes are fenced while the DRC links drain (class B).
-// refused: lockstep will not run the change as it stands.
-enum class CutoverMode { kWindow, kFenced, kRefused };
-
-// instant / inplace: the server changes the table natively, in every DC;
-// copy: lockstep's shadow table, filled by chunks and a binlog applier.
-enum class Strategy { kInstant, kInplace, kCopy };
-
 enum class CheckStatus { kPass, kWarn, kFail };
 
-const char* SkewClassName(SkewClass c);      // "A", "B"
-const char* CutoverModeName(CutoverMode m);  // "window", "fenced", "refused"
-const char* StrategyName(Strategy s);        // "instant", "inplace", "copy"
 const char* CheckStatusName(CheckStatus s);  // "pass", "warn", "fail"
 
 struct CheckResult {

@@ -41,6 +41,9 @@ std::string Subject(int64_t id) { return "migration " + std::to_string(id); }
 }  // namespace
 
 Status MigrationTable::ValidateSpec(const MigrationSpec& spec) const {
+  if (spec.cutover_mode == CutoverMode::kRefused) {
+    return Status::InvalidArgument("a refused plan cannot become a migration");
+  }
   const std::pair<const char*, const std::string*> required[] = {
       {"table_schema", &spec.table_schema}, {"table_name", &spec.table_name},
       {"alter_sql", &spec.alter_sql},       {"alter_fingerprint", &spec.alter_fingerprint},

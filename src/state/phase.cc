@@ -23,7 +23,7 @@ constexpr enum_names::Table<Phase, 11> kPhaseNames{{
 std::optional<Phase> NextPhase(Strategy strategy, Phase from) {
   switch (from) {
     case Phase::kPlanned:
-      return strategy == Strategy::kNative ? Phase::kReady : Phase::kShadowCreated;
+      return IsNative(strategy) ? Phase::kReady : Phase::kShadowCreated;
     case Phase::kShadowCreated:
       return Phase::kCopying;
     case Phase::kCopying:
@@ -65,7 +65,7 @@ bool IsTerminalPhase(Phase phase) {
 
 bool IsLegalTransition(Strategy strategy, Phase from, Phase to) {
   if (IsTerminalPhase(from)) return false;
-  if (strategy == Strategy::kNative && IsShadowOnly(from)) return false;
+  if (IsNative(strategy) && IsShadowOnly(from)) return false;
   if (NextPhase(strategy, from) == to) return true;
   if (from == Phase::kCuttingOver && to == Phase::kReady) return true;
   // Before COMMIT the original table is untouched, so stopping is clean;

@@ -26,7 +26,7 @@ struct MigrationSpec {
   std::string zone;                      // the zone's name
   SkewClass skew_class = SkewClass::kB;  // unknown changes are B: fail closed
   CutoverMode cutover_mode = CutoverMode::kFenced;
-  Strategy strategy = Strategy::kShadowCopy;
+  Strategy strategy = Strategy::kCopy;
   std::vector<std::string> dcs;  // every DC the migration runs in; at least one, no repeats
   std::string requested_by;      // operator identity
 };

@@ -23,7 +23,7 @@ CREATE TABLE migrations (
   zone                 TEXT NOT NULL,
   skew_class           TEXT NOT NULL CHECK (skew_class IN ('A', 'B')),
   cutover_mode         TEXT NOT NULL CHECK (cutover_mode IN ('window', 'fenced')),
-  strategy             TEXT NOT NULL CHECK (strategy IN ('native', 'shadow_copy')),
+  strategy             TEXT NOT NULL CHECK (strategy IN ('instant', 'inplace', 'copy')),
   phase                TEXT NOT NULL CHECK (phase IN ('planned', 'shadow_created', 'copying',
                          'verifying', 'ready', 'cutting_over', 'cut_over', 'cleaned_up',
                          'done', 'aborted', 'failed')),

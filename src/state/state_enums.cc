@@ -7,18 +7,6 @@ namespace {
 
 using enum_names::Table;
 
-constexpr Table<SkewClass, 2> kSkewClasses{{{SkewClass::kA, "A"}, {SkewClass::kB, "B"}}};
-
-constexpr Table<CutoverMode, 2> kCutoverModes{{
-    {CutoverMode::kWindow, "window"},
-    {CutoverMode::kFenced, "fenced"},
-}};
-
-constexpr Table<Strategy, 2> kStrategies{{
-    {Strategy::kNative, "native"},
-    {Strategy::kShadowCopy, "shadow_copy"},
-}};
-
 constexpr Table<ArtifactKind, 5> kArtifactKinds{{
     {ArtifactKind::kShadow, "shadow"},
     {ArtifactKind::kOld, "old"},
@@ -51,9 +39,6 @@ constexpr Table<OperatorCommandKind, 7> kOperatorCommandKinds{{
 
 }  // namespace
 
-const char* SkewClassName(SkewClass v) { return enum_names::NameOf(kSkewClasses, v); }
-const char* CutoverModeName(CutoverMode v) { return enum_names::NameOf(kCutoverModes, v); }
-const char* StrategyName(Strategy v) { return enum_names::NameOf(kStrategies, v); }
 const char* ArtifactKindName(ArtifactKind v) { return enum_names::NameOf(kArtifactKinds, v); }
 const char* ArtifactStateName(ArtifactState v) { return enum_names::NameOf(kArtifactStates, v); }
 const char* CutoverDecisionName(CutoverDecision v) {
@@ -63,15 +48,6 @@ const char* OperatorCommandKindName(OperatorCommandKind v) {
   return enum_names::NameOf(kOperatorCommandKinds, v);
 }
 
-std::optional<SkewClass> ParseSkewClass(std::string_view t) {
-  return enum_names::Parse(kSkewClasses, t);
-}
-std::optional<CutoverMode> ParseCutoverMode(std::string_view t) {
-  return enum_names::Parse(kCutoverModes, t);
-}
-std::optional<Strategy> ParseStrategy(std::string_view t) {
-  return enum_names::Parse(kStrategies, t);
-}
 std::optional<ArtifactKind> ParseArtifactKind(std::string_view t) {
   return enum_names::Parse(kArtifactKinds, t);
 }

@@ -8,15 +8,10 @@
 #include <optional>
 #include <string_view>
 
+#include "common/change_kinds.h"
+
 namespace lockstep {
 
-// Whether row events from either schema apply correctly to the other (A) or
-// not (B); see DESIGN.md "Skew compatibility".
-enum class SkewClass { kA, kB };
-enum class CutoverMode { kWindow, kFenced };
-// How the change is made: natively by the server inside the window, or by a
-// shadow table filled by copy and binlog applier.
-enum class Strategy { kNative, kShadowCopy };
 enum class ArtifactKind { kShadow, kOld, kSentry, kFenceTrigger, kMarker };
 // planned: recorded, about to be created (it may or may not exist);
 // created: known to exist; dropped: known to be gone.
@@ -32,18 +27,12 @@ enum class OperatorCommandKind {
   kOverride
 };
 
-const char* SkewClassName(SkewClass value);      // "A" | "B"
-const char* CutoverModeName(CutoverMode value);  // "window" | "fenced"
-const char* StrategyName(Strategy value);        // "native" | "shadow_copy"
 // "shadow" | "old" | "sentry" | "fence_trigger" | "marker"
 const char* ArtifactKindName(ArtifactKind value);
 const char* ArtifactStateName(ArtifactState value);      // "planned" | "created" | "dropped"
 const char* CutoverDecisionName(CutoverDecision value);  // "pending" | "commit" | "abort"
 const char* OperatorCommandKindName(OperatorCommandKind value);  // "pause" | ... | "override"
 
-std::optional<SkewClass> ParseSkewClass(std::string_view text);
-std::optional<CutoverMode> ParseCutoverMode(std::string_view text);
-std::optional<Strategy> ParseStrategy(std::string_view text);
 std::optional<ArtifactKind> ParseArtifactKind(std::string_view text);
 std::optional<ArtifactState> ParseArtifactState(std::string_view text);
 std::optional<CutoverDecision> ParseCutoverDecision(std::string_view text);

@@ -56,23 +56,23 @@ void ExpectExactlyTheseEdges(Strategy strategy, const std::set<Edge>& legal) {
 }
 
 TEST(StatePhaseTest, ShadowCopyEdges) {
-  ExpectExactlyTheseEdges(Strategy::kShadowCopy, kShadowCopyEdges);
+  ExpectExactlyTheseEdges(Strategy::kCopy, kShadowCopyEdges);
 }
 
-TEST(StatePhaseTest, NativeEdges) { ExpectExactlyTheseEdges(Strategy::kNative, kNativeEdges); }
+TEST(StatePhaseTest, NativeEdges) { ExpectExactlyTheseEdges(Strategy::kInstant, kNativeEdges); }
 
 TEST(StatePhaseTest, NothingLeavesATerminalPhase) {
   for (Phase from : {P::kDone, P::kAborted, P::kFailed}) {
     EXPECT_TRUE(IsTerminalPhase(from));
     for (Phase to : kAllPhases) {
-      EXPECT_FALSE(IsLegalTransition(Strategy::kShadowCopy, from, to));
+      EXPECT_FALSE(IsLegalTransition(Strategy::kCopy, from, to));
     }
   }
 }
 
 TEST(StatePhaseTest, NoAbortAfterCommit) {
   // After cut_over some DC may run the new schema: only forward (or failed).
-  for (Strategy s : {Strategy::kShadowCopy, Strategy::kNative}) {
+  for (Strategy s : {Strategy::kCopy, Strategy::kInstant}) {
     EXPECT_FALSE(IsLegalTransition(s, P::kCutOver, P::kAborted));
     EXPECT_FALSE(IsLegalTransition(s, P::kCleanedUp, P::kAborted));
     EXPECT_FALSE(IsLegalTransition(s, P::kCutOver, P::kReady));
@@ -97,7 +97,7 @@ TEST(StatePhaseTest, EnumNamesRoundTrip) {
   for (auto v : {CutoverMode::kWindow, CutoverMode::kFenced}) {
     EXPECT_EQ(ParseCutoverMode(CutoverModeName(v)), v);
   }
-  for (auto v : {Strategy::kNative, Strategy::kShadowCopy})
+  for (auto v : {Strategy::kInstant, Strategy::kInplace, Strategy::kCopy})
     EXPECT_EQ(ParseStrategy(StrategyName(v)), v);
   for (auto v : {ArtifactKind::kShadow, ArtifactKind::kOld, ArtifactKind::kSentry,
                  ArtifactKind::kFenceTrigger, ArtifactKind::kMarker}) {
@@ -115,7 +115,7 @@ TEST(StatePhaseTest, EnumNamesRoundTrip) {
         OperatorCommandKind::kCutover, OperatorCommandKind::kOverride}) {
     EXPECT_EQ(ParseOperatorCommandKind(OperatorCommandKindName(v)), v);
   }
-  EXPECT_EQ(ParseStrategy("instant"), std::nullopt);
+  EXPECT_EQ(ParseStrategy("native"), std::nullopt);
 }
 
 }  // namespace

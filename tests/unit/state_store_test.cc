@@ -73,7 +73,7 @@ class StateStoreTest : public ::testing::Test {
     spec.zone = "orders";
     spec.skew_class = SkewClass::kA;
     spec.cutover_mode = CutoverMode::kWindow;
-    spec.strategy = Strategy::kShadowCopy;
+    spec.strategy = Strategy::kCopy;
     spec.dcs = {"dc2", "dc1"};
     spec.requested_by = "alice";
     return spec;
@@ -158,7 +158,7 @@ TEST_F(StateStoreTest, CreatedMigrationRoundTrips) {
   EXPECT_EQ(m->spec.plan_json, R"({"verdict":"go"})");
   EXPECT_EQ(m->spec.skew_class, SkewClass::kA);
   EXPECT_EQ(m->spec.cutover_mode, CutoverMode::kWindow);
-  EXPECT_EQ(m->spec.strategy, Strategy::kShadowCopy);
+  EXPECT_EQ(m->spec.strategy, Strategy::kCopy);
   EXPECT_EQ(m->spec.dcs, (std::vector<std::string>{"dc1", "dc2"}));
   EXPECT_EQ(m->spec.requested_by, "alice");
   EXPECT_EQ(m->phase, Phase::kPlanned);
@@ -286,7 +286,7 @@ TEST_F(StateStoreTest, NativeStrategySkipsShadowPhases) {
   auto store = Open();
   ASSERT_NE(store, nullptr);
   MigrationSpec spec = Spec();
-  spec.strategy = Strategy::kNative;
+  spec.strategy = Strategy::kInstant;
   const int64_t id = Create(*store, spec);
   EXPECT_TRUE(store->TransitionPhase(id, Phase::kPlanned, Phase::kShadowCreated, "l", "")
                   .IsInvalidArgument());
