@@ -177,7 +177,7 @@ sb_pid_matches() {
   [[ -r /proc/$pid/cmdline ]] || return 1
   state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) || return 1
   [[ $state == Z ]] && return 1
-  cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  cmd=$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null) || return 1
   [[ $cmd == *"$pat"* ]]
 }
 
@@ -211,8 +211,9 @@ sb_running() {
 }
 
 # sb_stop LIST [GRACE_S]: LIST holds "PID<TAB>PATTERN<TAB>LABEL" lines. SIGTERM to
-# every matching process, wait up to GRACE_S (20), SIGKILL what is left, wait
-# until all are gone.
+# every matching process (repeated every second: mariadbd loses a SIGTERM that
+# arrives early in its startup), wait up to GRACE_S (20), SIGKILL what is left,
+# wait until all are gone.
 sb_stop() {
   local list=$1 grace=${2:-20} pid pat label alive deadline
   local -a pids=() pats=() labels=()
@@ -225,11 +226,14 @@ sb_stop() {
   done <<<"$list"
   (( ${#pids[@]} )) || return 0
   deadline=$(( $(sb_now_ms) + grace * 1000 ))
-  local i killed=0
+  local i killed=0 polls=0
   while :; do
-    alive=0
+    alive=0 polls=$((polls + 1))
     for i in "${!pids[@]}"; do
-      sb_pid_matches "${pids[$i]}" "${pats[$i]}" && alive=1
+      if sb_pid_matches "${pids[$i]}" "${pats[$i]}"; then
+        alive=1
+        (( killed || polls % 20 )) || kill -TERM "${pids[$i]}" 2>/dev/null || true
+      fi
     done
     (( alive )) || return 0
     if (( ! killed && $(sb_now_ms) > deadline )); then
