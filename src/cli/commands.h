@@ -6,5 +6,6 @@
 namespace lockstep::cli {
 
 int RunDoctor(const std::vector<std::string>& args, CommandIo io);
+int RunLint(const std::vector<std::string>& args, CommandIo io);
 
 }  // namespace lockstep::cli
