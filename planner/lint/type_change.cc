@@ -155,6 +155,9 @@ TypeChange CompareTemporal(const Shape& a, const Shape& b) {
     if (a.fsp == b.fsp) return {TypeChangeKind::kSame, ""};
     return b.fsp > a.fsp ? Widening() : Narrowing("fewer fractional-second digits round values");
   }
+  if (a.name == "time" || b.name == "time" || a.name == "year" || b.name == "year") {
+    return {TypeChangeKind::kIncompatible, a.name + " values do not convert to " + b.name};
+  }
   if (a.name == "date" && b.name == "datetime") return Widening();
   if (a.name == "timestamp" && b.name == "datetime") {
     return b.fsp >= a.fsp ? Widening() : Narrowing("fewer fractional-second digits round values");
@@ -198,7 +201,9 @@ TypeChange ClassifyTypeChange(const sql::DataType& from, const sql::DataType& to
     return CompareDecimals(a.precision, a.scale, a.is_unsigned, b.precision, b.scale, b.is_unsigned);
   }
   if (a.family == Family::kInteger && b.family == Family::kDecimal) {
-    return CompareDecimals(IntegerDigits(a), 0, a.is_unsigned, b.precision, b.scale, b.is_unsigned);
+    const TypeChange change =
+        CompareDecimals(IntegerDigits(a), 0, a.is_unsigned, b.precision, b.scale, b.is_unsigned);
+    return change.kind == TypeChangeKind::kSame ? Widening() : change;  // same values, other type
   }
   if (a.family == Family::kFloat && b.family == Family::kFloat) {
     if (!a.is_unsigned && b.is_unsigned) return Narrowing("signed to unsigned loses negative values");
