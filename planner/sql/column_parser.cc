@@ -186,6 +186,8 @@ Status ParseColumnDefinition(TokenCursor& cur, ColumnDef* column) {
     LOCKSTEP_ASSIGN_OR_RETURN(bool known, ParseColumnAttribute(cur, column));
     if (known) continue;
     // Kept as written: INVISIBLE, COMPRESSED=zlib, SRID 4326, WITH SYSTEM VERSIONING...
+    // Attributes are words; a stray literal or operator is a mistake, not an attribute.
+    if (cur.Peek().kind != TokenKind::kIdentifier) return cur.Unexpected("a column attribute, ',' or ')'");
     const size_t start = cur.index();
     LOCKSTEP_RETURN_IF_ERROR(cur.SkipTokenOrGroup());
     if (cur.AcceptOperator("=")) LOCKSTEP_RETURN_IF_ERROR(cur.SkipTokenOrGroup());

@@ -35,6 +35,7 @@ Status ParseIndexOptions(TokenCursor& cur, IndexDef* index) {
       index->comment = cur.Advance().value;
       continue;
     }
+    if (cur.Peek().kind != TokenKind::kIdentifier) return cur.Unexpected("an index option, ',' or ')'");
     const size_t start = cur.index();
     if (cur.AcceptKeyword("not")) {
       LOCKSTEP_RETURN_IF_ERROR(cur.SkipTokenOrGroup());  // NOT IGNORED

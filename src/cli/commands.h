@@ -6,6 +6,7 @@
 namespace lockstep::cli {
 
 int RunDoctor(const std::vector<std::string>& args, CommandIo io);
+int RunLint(const std::vector<std::string>& args, CommandIo io);
 int RunPlan(const std::vector<std::string>& args, CommandIo io);
 
 }  // namespace lockstep::cli

@@ -12,6 +12,7 @@ using lockstep::cli::Command;
 // The table of sub-commands, in the order --help lists them.
 constexpr Command kCommands[] = {
     {"doctor", "check that every DC and DRC link is fit for lockstep", lockstep::cli::RunDoctor},
+    {"lint", "check migration files offline (no database)", lockstep::cli::RunLint},
     {"plan", "inspect every DC and decide how a change would run (read-only)", lockstep::cli::RunPlan},
 };
 

@@ -305,6 +305,8 @@ const ErrorCase kErrorCases[] = {
     {"ALTER TABLE t ADD c INT, , DROP d", "1:26: unexpected ',', expected an ALTER TABLE clause"},
     {"ALTER TABLE t DROP c d", "1:22: unexpected 'd', expected ',' or the end of the statement"},
     {"ALTER TABLE t\nADD c INT DEFAULT 'x", "2:19: unterminated string (missing ')"},
+    {"ALTER TABLE t ADD c INT DEFAULT 0 'oops'", "1:35: unexpected ''oops'', expected a column attribute, ',' or ')'"},
+    {"ALTER TABLE t ADD INDEX (a) 5", "1:29: unexpected '5', expected an index option, ',' or ')'"},
 };
 
 TEST(AlterParserTest, MalformedAltersGivePositionedErrors) {
