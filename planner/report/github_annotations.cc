@@ -44,10 +44,16 @@ const char* GithubCommand(Severity severity) {
 std::string GithubAnnotation(const Diagnostic& d) {
   std::string line = "::";
   line += GithubCommand(d.severity);
-  line += " file=" + EscapeGithubProperty(d.file);
-  if (d.line > 0) line += ",line=" + std::to_string(d.line);
-  if (d.column > 0) line += ",col=" + std::to_string(d.column);
-  line += ",title=" + EscapeGithubProperty(d.rule_id);
+  line += " ";
+  // A finding without a file (a plan of an ALTER given on the command line)
+  // is annotated on the workflow run rather than on a line.
+  if (!d.file.empty()) {
+    line += "file=" + EscapeGithubProperty(d.file);
+    if (d.line > 0) line += ",line=" + std::to_string(d.line);
+    if (d.column > 0) line += ",col=" + std::to_string(d.column);
+    line += ",";
+  }
+  line += "title=" + EscapeGithubProperty(d.rule_id);
   std::string message = d.message;
   if (!d.suggestion.empty()) message += "\nsuggestion: " + d.suggestion;
   line += "::" + EscapeGithubData(message);

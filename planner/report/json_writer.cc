@@ -1,5 +1,8 @@
 #include "planner/report/json_writer.h"
 
+#include <cmath>
+#include <cstdio>
+
 #include <cstdio>
 
 namespace lockstep::report {
@@ -95,6 +98,24 @@ JsonWriter& JsonWriter::Bool(bool value) {
   BeforeValue();
   out_ << (value ? "true" : "false");
   return *this;
+}
+
+JsonWriter& JsonWriter::Double(double value) {
+  BeforeValue();
+  if (!std::isfinite(value)) {
+    out_ << "null";
+  } else {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3f", value);
+    out_ << buf;
+  }
+  return *this;
+}
+
+JsonWriter& JsonWriter::StringArray(const std::vector<std::string>& values) {
+  BeginArray();
+  for (const auto& v : values) String(v);
+  return EndArray();
 }
 
 }  // namespace lockstep::report

@@ -25,6 +25,9 @@ class JsonWriter {
   JsonWriter& String(std::string_view value);
   JsonWriter& Int(int64_t value);
   JsonWriter& Bool(bool value);
+  // Three decimals; null when not finite.
+  JsonWriter& Double(double value);
+  JsonWriter& StringArray(const std::vector<std::string>& values);
 
   // Key(key) then the value, for the common case.
   JsonWriter& Field(std::string_view key, std::string_view value) { return Key(key).String(value); }

@@ -1,9 +1,12 @@
 #include "planner/report/plan_report.h"
 
 #include <cstdio>
-#include <set>
 
-#include "common/json_writer.h"
+#include "planner/checks/check.h"
+#include "planner/report/diagnostic.h"
+#include "planner/report/github_annotations.h"
+#include "planner/report/json_writer.h"
+#include "planner/report/sarif_report.h"
 
 namespace lockstep {
 namespace {
@@ -14,44 +17,55 @@ std::string Seconds(double s) {
   return buf;
 }
 
-std::string Bytes(int64_t bytes) {
-  char buf[32];
-  const double mib = static_cast<double>(bytes) / (1024.0 * 1024.0);
-  std::snprintf(buf, sizeof buf, mib < 1024 ? "%.1f MiB" : "%.2f GiB", mib < 1024 ? mib : mib / 1024);
-  return buf;
-}
-
 std::string Pad(std::string s, size_t width) {
   if (s.size() < width) s.resize(width, ' ');
   return s;
 }
 
-// GitHub workflow-command escaping: data and properties differ.
-std::string GithubData(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '%') out += "%25";
-    else if (c == '\r') out += "%0D";
-    else if (c == '\n') out += "%0A";
-    else out += c;
-  }
-  return out;
-}
-
-std::string GithubProperty(const std::string& s) {
-  std::string out;
-  for (char c : GithubData(s)) {
-    if (c == ':') out += "%3A";
-    else if (c == ',') out += "%2C";
-    else out += c;
-  }
-  return out;
-}
-
 std::string CheckSentence(const CheckResult& c) {
-  std::string s = c.name + (c.dc.empty() ? "" : " [" + c.dc + "]") + ": " + c.message;
+  std::string s = (c.dc.empty() ? "" : c.dc + ": ") + c.message;
   if (!c.value.empty() || !c.limit.empty()) s += " (" + c.value + "; limit " + c.limit + ")";
   return s;
+}
+
+// A plan's findings in the model every report format writes: a refusal and
+// every failed or warning check, pointing at the migration file when there is one.
+std::vector<report::Diagnostic> PlanDiagnostics(const Plan& plan, const PlanSource& source) {
+  std::vector<report::Diagnostic> out;
+  auto add = [&](std::string rule, report::Severity severity, std::string message,
+                 std::string suggestion) {
+    out.push_back({std::move(rule), severity, source.file, source.file.empty() ? 0 : source.line,
+                   source.file.empty() ? 0 : source.column, std::move(message),
+                   std::move(suggestion)});
+  };
+  if (plan.cutover_mode == CutoverMode::kRefused) {
+    add("plan/refused", report::Severity::kError, "lockstep refuses this change: " + plan.refusal_reason,
+        plan.suggestion);
+  } else if (plan.skew_class == SkewClass::kB) {
+    add("plan/class-b", report::Severity::kInfo,
+        "class B change: application writes are fenced briefly in " +
+            std::to_string(plan.fenced_dcs.size()) + " DC(s) at cut-over",
+        plan.suggestion);
+  }
+  for (const auto& c : plan.checks) {
+    if (c.status == CheckStatus::kPass) continue;
+    add("plan/" + c.name,
+        c.status == CheckStatus::kFail ? report::Severity::kError : report::Severity::kWarning,
+        CheckSentence(c), "");
+  }
+  return out;
+}
+
+std::vector<report::RuleDescriptor> PlanRules() {
+  std::vector<report::RuleDescriptor> rules = {
+      {"plan/refused", "refused", "lockstep will not run the change as it stands",
+       report::Severity::kError},
+      {"plan/class-b", "class-b", "the change needs a fenced cut-over", report::Severity::kInfo}};
+  for (const auto& check : AllChecks()) {
+    rules.push_back({std::string("plan/") + check.name, check.name,
+                     std::string("plan check ") + check.name, report::Severity::kError});
+  }
+  return rules;
 }
 
 }  // namespace
@@ -77,7 +91,7 @@ void WritePlanText(const Plan& plan, std::ostream& out) {
   if (!plan.refusal_reason.empty()) out << "  refused:  " << plan.refusal_reason << "\n";
   if (!plan.suggestion.empty()) out << "  instead:  " << plan.suggestion << "\n";
   out << "  estimate: copy " << Seconds(plan.estimates.copy_seconds) << " per DC, disk "
-      << Bytes(plan.estimates.disk_bytes) << " per DC\n\n";
+      << FormatBytes(plan.estimates.disk_bytes) << " per DC\n\n";
   // Failures and warnings one per line; passes of one check folded into one
   // line naming their DCs, so that the interesting lines stand out.
   for (size_t i = 0; i < plan.checks.size(); ++i) {
@@ -109,7 +123,7 @@ void WritePlanText(const Plan& plan, std::ostream& out) {
 }
 
 void WritePlanJson(const Plan& plan, std::ostream& out) {
-  JsonWriter w(out);
+  report::JsonWriter w(out);
   w.BeginObject()
       .Field("verdict", plan.ok() ? "ok" : "blocked")
       .Field("table", plan.schema + "." + plan.table)
@@ -147,74 +161,12 @@ void WritePlanJson(const Plan& plan, std::ostream& out) {
 }
 
 void WritePlanGithub(const Plan& plan, const PlanSource& source, std::ostream& out) {
-  auto annotate = [&](const char* level, const std::string& title, const std::string& message) {
-    out << "::" << level << " ";
-    if (!source.file.empty()) {
-      out << "file=" << GithubProperty(source.file) << ",line=" << source.line
-          << ",col=" << source.column << ",";
-    }
-    out << "title=" << GithubProperty(title) << "::" << GithubData(message) << "\n";
-  };
-  if (plan.cutover_mode == CutoverMode::kRefused) {
-    annotate("error", "lockstep plan refused",
-             plan.refusal_reason + (plan.suggestion.empty() ? "" : ". Instead: " + plan.suggestion));
-  }
-  for (const auto& c : plan.checks) {
-    if (c.status == CheckStatus::kPass) continue;
-    annotate(c.status == CheckStatus::kFail ? "error" : "warning", "lockstep plan: " + c.name,
-             CheckSentence(c));
-  }
-  if (plan.skew_class == SkewClass::kB && plan.cutover_mode != CutoverMode::kRefused) {
-    annotate("notice", "lockstep plan: class B change",
-             "fenced cut-over: application writes pause briefly in every fenced DC. " +
-                 plan.suggestion);
-  }
+  const auto diagnostics = PlanDiagnostics(plan, source);
+  report::WriteGithubReport(diagnostics, report::Summary::Count(diagnostics, 1), out);
 }
 
 void WritePlanSarif(const Plan& plan, const PlanSource& source, std::ostream& out) {
-  // A refusal is reported like a failed check, ahead of the checks.
-  std::vector<CheckResult> findings;
-  if (plan.cutover_mode == CutoverMode::kRefused) {
-    findings.push_back({"refused", "", CheckStatus::kFail, "", "",
-                        plan.refusal_reason +
-                            (plan.suggestion.empty() ? "" : ". Instead: " + plan.suggestion)});
-  }
-  for (const auto& c : plan.checks) {
-    if (c.status != CheckStatus::kPass) findings.push_back(c);
-  }
-  JsonWriter w(out);
-  w.BeginObject()
-      .Field("$schema", "https://json.schemastore.org/sarif-2.1.0.json")
-      .Field("version", "2.1.0");
-  w.Key("runs").BeginArray().BeginObject();
-  w.Key("tool").BeginObject().Key("driver").BeginObject().Field("name", "lockstep");
-  w.Key("rules").BeginArray();
-  std::set<std::string> seen;
-  for (const auto& c : findings) {
-    if (!seen.insert(c.name).second) continue;
-    w.BeginObject().Field("id", "plan/" + c.name);
-    w.Key("shortDescription").BeginObject().Field("text", "lockstep plan: " + c.name).EndObject();
-    w.EndObject();
-  }
-  w.EndArray().EndObject().EndObject();
-  w.Key("results").BeginArray();
-  for (const auto& c : findings) {
-    w.BeginObject()
-        .Field("ruleId", "plan/" + c.name)
-        .Field("level", c.status == CheckStatus::kFail ? "error" : "warning");
-    w.Key("message").BeginObject().Field("text", CheckSentence(c)).EndObject();
-    if (!source.file.empty()) {
-      w.Key("locations").BeginArray().BeginObject().Key("physicalLocation").BeginObject();
-      w.Key("artifactLocation").BeginObject().Field("uri", source.file).EndObject();
-      w.Key("region").BeginObject().Field("startLine", source.line)
-          .Field("startColumn", source.column).EndObject();
-      w.EndObject().EndObject().EndArray();
-    }
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject().EndArray().EndObject();
-  out << "\n";
+  report::WriteSarifReport(PlanDiagnostics(plan, source), PlanRules(), out);
 }
 
 }  // namespace lockstep

@@ -1,6 +1,6 @@
 #include "cli/command.h"
 
-#include "common/json_writer.h"
+#include "planner/report/json_writer.h"
 
 #include <cstdlib>
 #include <ostream>
@@ -67,6 +67,6 @@ std::string Format(const po::variables_map& vars) {
   return vars.count("format") > 0 ? vars["format"].as<std::string>() : "text";
 }
 
-std::string JsonEscape(const std::string& s) { return JsonWriter::Escape(s); }
+std::string JsonEscape(const std::string& s) { return report::JsonWriter::Escape(s); }
 
 }  // namespace lockstep::cli

@@ -217,7 +217,7 @@ TEST_F(PlanTest, CommandLineJsonAndExitCodes) {
                                       "plantest." + table_, "--alter", "DROP COLUMN nope",
                                       "--format", "github"});
   EXPECT_EQ(github.exit_code, 1);
-  EXPECT_NE(github.out.find("::error title=lockstep plan%3A alter_valid::"), std::string::npos)
+  EXPECT_NE(github.out.find("::error title=plan/alter_valid::"), std::string::npos)
       << github.out;
 }
 
