@@ -11,7 +11,7 @@ namespace {
 class DoctorTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto s = Sandbox::Start({.dcs = 3, .base_port = LOCKSTEP_TEST_BASE_PORT});
+    auto s = Sandbox::Start(SandboxOptions::Mesh(3, LOCKSTEP_TEST_BASE_PORT));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sandbox_ = std::move(*s).release();
   }

@@ -17,7 +17,7 @@ namespace {
 class PlanTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto s = Sandbox::Start({.dcs = 3, .base_port = LOCKSTEP_TEST_BASE_PORT});
+    auto s = Sandbox::Start(SandboxOptions::Mesh(3, LOCKSTEP_TEST_BASE_PORT));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sandbox_ = std::move(*s).release();
   }
@@ -42,7 +42,9 @@ class PlanTest : public ::testing::Test {
   void On(int k, const std::string& stmt, bool local_only = false) {
     auto c = sandbox_->Connect(k);
     ASSERT_TRUE(c.ok()) << c.status().ToString();
-    if (local_only) ASSERT_TRUE((*c)->Execute("SET SESSION sql_log_bin = 0").ok());
+    if (local_only) {
+      ASSERT_TRUE((*c)->Execute("SET SESSION sql_log_bin = 0").ok());
+    }
     Status s = (*c)->Execute(stmt);
     ASSERT_TRUE(s.ok()) << s.ToString();
   }

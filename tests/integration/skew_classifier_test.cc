@@ -92,7 +92,7 @@ void PrintTo(const SkewCase& c, std::ostream* os) { *os << c.name << ": " << c.a
 class SkewClassifierTest : public ::testing::TestWithParam<SkewCase> {
  protected:
   static void SetUpTestSuite() {
-    auto s = Sandbox::Start({.dcs = 2, .base_port = LOCKSTEP_TEST_BASE_PORT});
+    auto s = Sandbox::Start(SandboxOptions::Mesh(2, LOCKSTEP_TEST_BASE_PORT));
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sandbox_ = std::move(*s).release();
     auto c = sandbox_->Connect(1);

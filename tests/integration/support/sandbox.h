@@ -30,6 +30,14 @@ struct SandboxOptions {
   int latency_ms = 0;
   std::string zone = "sharding";
   std::string writer;  // global zones
+
+  // N DCs in a sharding zone on `base_port`, no latency.
+  static SandboxOptions Mesh(int dcs, int base_port) {
+    SandboxOptions o;
+    o.dcs = dcs;
+    o.base_port = base_port;
+    return o;
+  }
 };
 
 class Sandbox {
