@@ -251,6 +251,34 @@ sb_stop() {
   done
 }
 
+# sb_launch_server SB_DIR K: starts dcK's mariadbd in the background, detached
+# (setsid: it must not die with the caller's terminal or process group; fd 9,
+# the lock, is not inherited), records its PID in dcK/mariadbd.pid and in
+# SB_LAUNCHED_PID. Needs MARIADBD.
+sb_launch_server() {
+  local d=$1/dc$2
+  setsid "$MARIADBD" --defaults-file="$d/my.cnf" </dev/null >>"$d/mariadbd.out" 2>&1 9>&- &
+  SB_LAUNCHED_PID=$!
+  disown "$SB_LAUNCHED_PID"
+  echo "$SB_LAUNCHED_PID" >"$d/mariadbd.pid"
+}
+
+# sb_wait_server SB_DIR K PORT PID DEADLINE_MS: waits until dcK answers SELECT 1;
+# fails (with the log tail) if the process exits or the deadline passes.
+sb_wait_server() {
+  local d=$1/dc$2 k=$2 port=$3 pid=$4 deadline=$5
+  while ! sb_sql "$port" 'SELECT 1' >/dev/null 2>&1; do
+    if ! sb_pid_matches "$pid" "--defaults-file=$d/my.cnf"; then
+      tail -n 15 "$d/error.log" "$d/mariadbd.out" >&2 2>/dev/null || true
+      sb_err "mariadbd dc$k exited during startup (log above)"; return 1
+    fi
+    if (( $(sb_now_ms) > deadline )); then
+      sb_err "mariadbd dc$k did not accept connections in time"; return 1
+    fi
+    sleep 0.05
+  done
+}
+
 # sb_lock BASE_PORT: takes the per-port lock on fd 9 (waits up to 120 s).
 sb_lock() {
   mkdir -p "$SB_ROOT" 2>/dev/null || sb_die "cannot create $SB_ROOT"
