@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # variables here are used by the scripts that source it
 # lib.sh: code shared by the sandbox scripts. Sourced, never executed.
 #
 # Layout of one sandbox (P = base port):
@@ -131,7 +131,7 @@ sb_own_gtid() {
 # other DC's own writes, as of the call (MASTER_GTID_WAIT on the origins'
 # domains; filtered transactions count too). Fails fast on a stopped link.
 sb_wait_sync() {
-  local p=$1 n=$2 timeout=${3:-60} i j g want r line name io sqlt
+  local p=$1 n=$2 timeout=${3:-60} i j want r line io sqlt
   local deadline=$(( $(sb_now_ms) + timeout * 1000 ))
   local -a own=()
   for ((i = 1; i <= n; i++)); do
@@ -153,7 +153,7 @@ sb_wait_sync() {
         if [[ -z $line ]]; then
           sb_err "dc$j has no replication link 'dc$i'"; return 1
         fi
-        IFS=$'\t' read -r name io sqlt _ _ _ _ <<<"$line" || true
+        IFS=$'\t' read -r _ io sqlt _ _ _ _ <<<"$line" || true
         if [[ $sqlt != Yes || $io == No ]]; then
           sb_err "link dc$i -> dc$j is stopped: $(printf '%s' "$line" | cut -f2,3,6,7 | tr '\t' ' ')"
           return 1
@@ -249,6 +249,48 @@ sb_stop() {
     fi
     sleep 0.05
   done
+}
+
+# sb_launch_server SB_DIR K: starts dcK's mariadbd in the background, detached
+# (setsid: it must not die with the caller's terminal or process group; fd 9,
+# the lock, is not inherited), records its PID in dcK/mariadbd.pid and in
+# SB_LAUNCHED_PID. Needs MARIADBD.
+sb_launch_server() {
+  local d=$1/dc$2
+  setsid "$MARIADBD" --defaults-file="$d/my.cnf" </dev/null >>"$d/mariadbd.out" 2>&1 9>&- &
+  SB_LAUNCHED_PID=$!
+  disown "$SB_LAUNCHED_PID"
+  echo "$SB_LAUNCHED_PID" >"$d/mariadbd.pid"
+}
+
+# sb_wait_server SB_DIR K PORT PID DEADLINE_MS: waits until dcK answers SELECT 1;
+# fails (with the log tail) if the process exits or the deadline passes.
+sb_wait_server() {
+  local d=$1/dc$2 k=$2 port=$3 pid=$4 deadline=$5
+  while ! sb_sql "$port" 'SELECT 1' >/dev/null 2>&1; do
+    if ! sb_pid_matches "$pid" "--defaults-file=$d/my.cnf"; then
+      tail -n 15 "$d/error.log" "$d/mariadbd.out" >&2 2>/dev/null || true
+      sb_err "mariadbd dc$k exited during startup (log above)"; return 1
+    fi
+    if (( $(sb_now_ms) > deadline )); then
+      sb_err "mariadbd dc$k did not accept connections in time"; return 1
+    fi
+    sleep 0.05
+  done
+}
+
+# sb_remove_sandbox DIR: rm -rf, one DC dir per background job: on this ext4
+# (mounted with discard) deleting a datadir waits on the disk, not the CPU, so
+# parallel deletes take about as long as one.
+sb_remove_sandbox() {
+  local d pids=()
+  [[ -e $1 ]] || return 0
+  for d in "$1"/dc*/; do
+    [[ -d $d ]] || continue
+    rm -rf "$d" & pids+=($!)
+  done
+  (( ${#pids[@]} == 0 )) || wait "${pids[@]}" || true
+  rm -rf "$1"
 }
 
 # sb_lock BASE_PORT: takes the per-port lock on fd 9 (waits up to 120 s).
