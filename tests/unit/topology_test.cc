@@ -87,6 +87,9 @@ struct BadCase {
   const char* expected_fragment;
 };
 
+// gtest prints parameters byte by byte unless told how.
+void PrintTo(const BadCase& c, std::ostream* os) { *os << c.name; }
+
 class BadTopologyTest : public ::testing::TestWithParam<BadCase> {};
 
 TEST_P(BadTopologyTest, GivesOneClearError) {
