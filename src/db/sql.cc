@@ -140,4 +140,23 @@ std::string MasterGtidWait(std::string_view gtid, int64_t timeout_ms) {
          std::to_string(static_cast<double>(timeout_ms) / 1000.0) + ")";
 }
 
+std::string BinlogChecksum() { return "SELECT @@GLOBAL.binlog_checksum"; }
+
+std::string BinlogDumpSession(std::string_view checksum, std::string_view gtid_position,
+                              int64_t heartbeat_ns) {
+  return "SET @master_binlog_checksum = " + QuoteString(checksum) +
+         ", @slave_connect_state = " + QuoteString(gtid_position) +
+         ", @slave_gtid_strict_mode = 0, @slave_gtid_ignore_duplicates = 0"
+         ", @mariadb_slave_capability = 4"
+         ", @master_heartbeat_period = " + std::to_string(heartbeat_ns);
+}
+
+std::string BinlogDumpThreads() {
+  return "SELECT ID FROM information_schema.PROCESSLIST WHERE COMMAND = 'Binlog Dump' ORDER BY ID";
+}
+
+std::string KillConnection(uint64_t connection_id) {
+  return "KILL CONNECTION " + std::to_string(connection_id);
+}
+
 }  // namespace lockstep::sql

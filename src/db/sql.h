@@ -63,4 +63,18 @@ std::string AlterTableClauses(std::string_view schema, std::string_view table,
 // Waits until this server has applied `gtid`; 0 when it has, -1 on timeout.
 std::string MasterGtidWait(std::string_view gtid, int64_t timeout_ms);
 
+// --- binlog streaming (executor/binlog) ---
+// The server's binlog checksum algorithm ("CRC32" or "NONE").
+std::string BinlogChecksum();
+// The session variables a binlog dump reads before COM_BINLOG_DUMP: send
+// events with `checksum`, start after the GTIDs in `gtid_position`
+// (MariaDB GTID mode, capability 4), and send a heartbeat after
+// `heartbeat_ns` nanoseconds without events.
+std::string BinlogDumpSession(std::string_view checksum, std::string_view gtid_position,
+                              int64_t heartbeat_ns);
+// Server threads serving binlog dumps (command "Binlog Dump"), with their ids.
+std::string BinlogDumpThreads();
+// KILL CONNECTION <id>.
+std::string KillConnection(uint64_t connection_id);
+
 }  // namespace lockstep::sql

@@ -1,0 +1,89 @@
+#include "executor/binlog/replica_session.h"
+
+// mariadb_rpl.h needs mysql.h first.
+#include <mysql.h>
+#include <mariadb_rpl.h>
+
+#include <algorithm>
+
+#include "db/server_errors.h"
+#include "db/sql.h"
+
+namespace lockstep::binlog {
+
+Result<std::unique_ptr<ReplicaSession>> ReplicaSession::Open(const DcConfig& dc,
+                                                             const std::string& password,
+                                                             const ReplicaSessionOptions& options) {
+  if (options.server_id == 0) {
+    return Status::InvalidArgument("a binlog client needs a non-zero server_id");
+  }
+  SessionOptions session;
+  session.connect_timeout_s = options.connect_timeout_s;
+  session.read_timeout_s = options.read_timeout_s != 0
+                               ? options.read_timeout_s
+                               : std::max<unsigned>(10, static_cast<unsigned>(
+                                                            3 * options.heartbeat_period_ms / 1000));
+  LOCKSTEP_ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn,
+                            Connection::Open(dc, password, session));
+  // Ask for the checksums the server writes, and check them: the binlog is
+  // the only copy of a change on its way to the shadow table.
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> checksum,
+                            conn->QueryValue(sql::BinlogChecksum()));
+  const std::string alg = checksum.value_or("NONE");
+  LOCKSTEP_RETURN_IF_ERROR(conn->Execute(sql::BinlogDumpSession(
+      alg, options.gtid_position, options.heartbeat_period_ms * 1'000'000)));
+
+  std::unique_ptr<ReplicaSession> s(new ReplicaSession(std::move(conn), alg == "CRC32"));
+  s->rpl_ = mariadb_rpl_init(s->conn_->raw());
+  if (s->rpl_ == nullptr) return s->LastError("mariadb_rpl_init");
+  // GTID mode: the file name is empty and the position is ignored; the
+  // server starts after @slave_connect_state.
+  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_FILENAME, "", static_cast<size_t>(0));
+  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_START, static_cast<unsigned long>(4));
+  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_SERVER_ID, static_cast<unsigned int>(options.server_id));
+  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_FLAGS, 0u);  // blocking: wait for new events
+  // With a host set the library registers the client (COM_REGISTER_SLAVE), so
+  // that a DBA sees it in SHOW SLAVE HOSTS with its server id.
+  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_HOST, "lockstep");
+  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_PORT, 0u);
+  if (mariadb_rpl_open(s->rpl_) != 0) return s->LastError("COM_BINLOG_DUMP");
+  return s;
+}
+
+ReplicaSession::~ReplicaSession() {
+  if (event_ != nullptr) mariadb_free_rpl_event(event_);
+  if (rpl_ != nullptr) mariadb_rpl_close(rpl_);
+  // conn_ closes the connection after the handle that used it.
+}
+
+uint64_t ReplicaSession::connection_id() const { return mysql_thread_id(conn_->raw()); }
+
+Status ReplicaSession::LastError(const char* what) const {
+  MYSQL* mysql = conn_->raw();
+  unsigned err = mysql_errno(mysql);
+  std::string msg = mysql_error(mysql);
+  if (rpl_ != nullptr && mariadb_rpl_errno(rpl_) != 0) {
+    err = mariadb_rpl_errno(rpl_);
+    msg = mariadb_rpl_error(rpl_);
+  }
+  msg = std::string(what) + ": " + (msg.empty() ? "connection closed by the server" : msg);
+  // No errno at all: the server ended the stream without saying why.
+  if (err == 0 || IsConnectionError(err)) {
+    return Status::Unavailable(msg + " (errno " + std::to_string(err) + ")")
+        .WithContext(conn_->dc_name());
+  }
+  return Status::DbError(conn_->dc_name(), err, msg);
+}
+
+Result<std::string_view> ReplicaSession::Fetch() {
+  event_ = mariadb_rpl_fetch(rpl_, event_);
+  if (event_ == nullptr) return LastError("reading the binlog");
+  // raw_data is the whole packet: the OK byte (0x00), then the event.
+  if (event_->raw_data == nullptr || event_->raw_data_size < 1 || event_->raw_data[0] != 0) {
+    return Status::Internal("binlog packet without the OK byte").WithContext(conn_->dc_name());
+  }
+  return std::string_view(reinterpret_cast<const char*>(event_->raw_data) + 1,
+                          event_->raw_data_size - 1);
+}
+
+}  // namespace lockstep::binlog
