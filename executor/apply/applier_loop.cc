@@ -1,0 +1,140 @@
+#include "executor/apply/applier_loop.h"
+
+#include <chrono>
+
+#include "common/logging.h"
+#include "executor/binlog/transaction_reader.h"
+
+namespace lockstep {
+
+Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(ApplierLoopOptions options,
+                                                        std::unique_ptr<Connection> shadow_conn,
+                                                        ApplierTarget target,
+                                                        ColumnMapping mapping) {
+  binlog::BinlogStreamOptions stream_options;
+  stream_options.server_id = options.replica_server_id;
+  stream_options.start_position = options.start_position;
+  stream_options.filter = {target.schema, target.table};
+  stream_options.heartbeat_period_ms = options.heartbeat_ms;
+  LOCKSTEP_ASSIGN_OR_RETURN(
+      auto stream, binlog::BinlogStream::Open(options.dc, options.password, stream_options));
+  auto start = binlog::GtidPosition::Parse(options.start_position);
+  if (!start.ok()) return start.status();
+  std::unique_ptr<ApplierLoop> loop(new ApplierLoop(std::move(stream), std::move(shadow_conn),
+                                                    std::move(target), std::move(mapping),
+                                                    options.max_batch_transactions));
+  loop->applied_ = *start;
+  loop->thread_ = std::thread([raw = loop.get()] { raw->Run(); });
+  return loop;
+}
+
+ApplierLoop::ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
+                         std::unique_ptr<Connection> conn, ApplierTarget target,
+                         ColumnMapping mapping, size_t max_batch)
+    : stream_(std::move(stream)),
+      conn_(std::move(conn)),
+      applier_(conn_.get(), std::move(target), std::move(mapping)),
+      max_batch_(max_batch) {}
+
+ApplierLoop::~ApplierLoop() { Stop(); }
+
+void ApplierLoop::Stop() {
+  stop_requested_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+void ApplierLoop::Run() {
+  binlog::TransactionReader reader(stream_.get());
+  std::vector<binlog::Transaction> batch;
+  Status failure;
+  auto flush = [&]() -> Status {
+    if (batch.empty()) return Status::Ok();
+    LOCKSTEP_RETURN_IF_ERROR(applier_.ApplyBatch(batch));
+    rows_applied_ = applier_.rows_applied();
+    {
+      std::lock_guard lock(mu_);
+      applied_ = batch.back().position_after;
+    }
+    batch.clear();
+    backlog_ = 0;
+    applied_cv_.notify_all();
+    return Status::Ok();
+  };
+  while (!stop_requested_) {
+    auto next = reader.Next();
+    if (!next.ok()) {
+      failure = next.status();
+      break;
+    }
+    if (!next->has_value()) {
+      // A heartbeat: caught up for now. Apply what is pending, and move the
+      // applied position to the stream's (transactions of other tables count).
+      failure = flush();
+      if (!failure.ok()) break;
+      {
+        std::lock_guard lock(mu_);
+        applied_ = stream_->position();
+      }
+      applied_cv_.notify_all();
+      continue;
+    }
+    ++transactions_seen_;
+    batch.push_back(std::move(**next));
+    backlog_ = batch.size();
+    if (batch.size() >= max_batch_) {
+      failure = flush();
+      if (!failure.ok()) break;
+    }
+  }
+  if (failure.ok()) failure = flush();
+  std::lock_guard lock(mu_);
+  if (!failure.ok()) {
+    error_ = failure;
+    DcLogger(conn_->dc_name())->error("applier stopped: {}", failure.ToString());
+  }
+  stopped_ = true;
+  applied_cv_.notify_all();
+}
+
+bool ApplierLoop::Covers(const binlog::GtidPosition& target) const {
+  // Every domain of the target must be applied at least to its sequence number.
+  const std::string text = target.ToString();
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    const std::string item = text.substr(start, comma - start);
+    start = comma + 1;
+    const uint32_t domain = static_cast<uint32_t>(std::stoul(item.substr(0, item.find('-'))));
+    auto want = target.Find(domain);
+    auto have = applied_.Find(domain);
+    if (want && (!have || have->seq_no < want->seq_no)) return false;
+  }
+  return true;
+}
+
+Status ApplierLoop::WaitApplied(const std::string& gtid_list, int64_t timeout_ms) {
+  LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition target, binlog::GtidPosition::Parse(gtid_list));
+  std::unique_lock lock(mu_);
+  const bool done = applied_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
+    return stopped_ || Covers(target);
+  });
+  if (!error_.ok()) return error_;
+  if (Covers(target)) return Status::Ok();
+  if (stopped_) return Status::Internal("the applier stopped before applying " + gtid_list);
+  (void)done;
+  return Status::Timeout("the applier did not apply up to " + gtid_list + " within " +
+                         std::to_string(timeout_ms) + " ms (at " + applied_.ToString() + ")");
+}
+
+std::string ApplierLoop::applied_position() const {
+  std::lock_guard lock(mu_);
+  return applied_.ToString();
+}
+
+Status ApplierLoop::status() const {
+  std::lock_guard lock(mu_);
+  return error_;
+}
+
+}  // namespace lockstep

@@ -1,0 +1,80 @@
+// The applier's thread: streams this DC's binlog from a GTID position, feeds
+// the live table's changes to a ChangeApplier in batches, and tracks how far
+// it has applied, so that the copier can checkpoint and the cut-over can wait
+// until everything logged before its lock is in the shadow table.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "common/status.h"
+#include "config/topology.h"
+#include "executor/apply/change_applier.h"
+#include "executor/binlog/binlog_stream.h"
+
+namespace lockstep {
+
+struct ApplierLoopOptions {
+  DcConfig dc;
+  std::string password;             // never logged
+  uint32_t replica_server_id = 0;   // must differ from every real server's id
+  std::string start_position;       // GTID list read before the copy started
+  size_t max_batch_transactions = 500;
+  int64_t heartbeat_ms = 100;       // bounds how long a small batch waits
+};
+
+class ApplierLoop {
+ public:
+  // Opens the stream and starts the thread. `shadow_conn` is the applier's own.
+  static Result<std::unique_ptr<ApplierLoop>> Start(ApplierLoopOptions options,
+                                                    std::unique_ptr<Connection> shadow_conn,
+                                                    ApplierTarget target, ColumnMapping mapping);
+  ~ApplierLoop();  // stops the thread
+  ApplierLoop(const ApplierLoop&) = delete;
+  ApplierLoop& operator=(const ApplierLoop&) = delete;
+
+  // Blocks until every GTID of `gtid_list` (a @@gtid_binlog_pos read from this
+  // DC) is applied to the shadow table, the loop fails, or the timeout passes.
+  [[nodiscard]] Status WaitApplied(const std::string& gtid_list, int64_t timeout_ms);
+
+  // The position up to which every change is in the shadow table: safe to
+  // checkpoint (a resume replays from here; replaying is idempotent).
+  std::string applied_position() const;
+  // OK while running; the first error once the loop has stopped on one.
+  Status status() const;
+  uint64_t rows_applied() const { return rows_applied_.load(); }
+  uint64_t transactions_seen() const { return transactions_seen_.load(); }
+  // Transactions read but not yet applied, a measure of how far behind it is.
+  size_t backlog() const { return backlog_.load(); }
+
+  void Stop();
+
+ private:
+  ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream, std::unique_ptr<Connection> conn,
+              ApplierTarget target, ColumnMapping mapping, size_t max_batch);
+  void Run();
+  bool Covers(const binlog::GtidPosition& target) const;  // REQUIRES: mu_ held
+
+  std::unique_ptr<binlog::BinlogStream> stream_;
+  std::unique_ptr<Connection> conn_;
+  ChangeApplier applier_;
+  size_t max_batch_;
+
+  mutable std::mutex mu_;
+  std::condition_variable applied_cv_;
+  binlog::GtidPosition applied_;  // guarded by mu_
+  Status error_;                  // guarded by mu_
+  bool stopped_ = false;          // guarded by mu_
+
+  std::atomic<bool> stop_requested_{false};
+  std::atomic<uint64_t> rows_applied_{0};
+  std::atomic<uint64_t> transactions_seen_{0};
+  std::atomic<size_t> backlog_{0};
+  std::thread thread_;
+};
+
+}  // namespace lockstep

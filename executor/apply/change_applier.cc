@@ -1,0 +1,118 @@
+#include "executor/apply/change_applier.h"
+
+#include "db/apply_sql.h"
+#include "db/server_errors.h"
+
+namespace lockstep {
+namespace {
+
+// Statements that name the table being migrated change its shape under the
+// applier's feet. A conservative textual test: the ALTER/DROP/RENAME verbs
+// with the table's name anywhere in the statement.
+bool AltersTable(const binlog::Statement& st, const std::string& table) {
+  std::string upper;
+  for (char c : st.text.substr(0, 16)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const bool ddl = upper.rfind("ALTER", 0) == 0 || upper.rfind("DROP", 0) == 0 ||
+                   upper.rfind("RENAME", 0) == 0 || upper.rfind("TRUNCATE", 0) == 0;
+  return ddl && st.text.find(table) != std::string::npos &&
+         st.text.find("_" + table + "_") == std::string::npos;  // lockstep's own artifacts
+}
+
+}  // namespace
+
+ChangeApplier::ChangeApplier(Connection* conn, ApplierTarget target, ColumnMapping mapping)
+    : conn_(conn), target_(std::move(target)), mapping_(std::move(mapping)) {}
+
+std::vector<std::string> ChangeApplier::Render(const binlog::Row& row) const {
+  std::vector<std::string> out;
+  out.reserve(mapping_.columns.size());
+  for (const auto& col : mapping_.columns) {
+    out.push_back(binlog::ToSqlLiteral(row[col.source_position], col.spec));
+  }
+  return out;
+}
+
+std::vector<std::string> ChangeApplier::KeyOf(const std::vector<std::string>& rendered) const {
+  std::vector<std::string> key;
+  key.reserve(mapping_.key_positions.size());
+  for (size_t pos : mapping_.key_positions) key.push_back(rendered[pos]);
+  return key;
+}
+
+Status ChangeApplier::Net(const binlog::Transaction& trx, NetChanges& net) {
+  for (const auto& st : trx.statements) {
+    if (AltersTable(st, target_.table)) {
+      return Status::FailedPrecondition("the table was changed by another statement during the "
+                                        "migration (" + trx.gtid.ToString() + "): " +
+                                        st.text.substr(0, 200));
+    }
+  }
+  for (const auto& change : trx.changes) {
+    if (change.table == nullptr || change.table->schema != target_.schema ||
+        change.table->table != target_.table) {
+      continue;
+    }
+    ++events_seen_;
+    auto check_width = [&](const binlog::Row& row) -> Status {
+      if (row.size() != mapping_.source_column_count) {
+        return Status::FailedPrecondition(
+            "a row event of " + target_.table + " has " + std::to_string(row.size()) +
+            " columns where lockstep expects " + std::to_string(mapping_.source_column_count) +
+            " (" + trx.gtid.ToString() + "): the table changed during the migration");
+      }
+      return Status::Ok();
+    };
+    if (change.before) {
+      LOCKSTEP_RETURN_IF_ERROR(check_width(*change.before));
+      net[KeyOf(Render(*change.before))] = std::nullopt;  // gone, unless re-added below
+    }
+    if (change.after) {
+      LOCKSTEP_RETURN_IF_ERROR(check_width(*change.after));
+      std::vector<std::string> row = Render(*change.after);
+      net[KeyOf(row)] = std::move(row);
+    }
+  }
+  return Status::Ok();
+}
+
+Status ChangeApplier::ApplyBatch(const std::vector<binlog::Transaction>& batch) {
+  NetChanges net;
+  for (const auto& trx : batch) LOCKSTEP_RETURN_IF_ERROR(Net(trx, net));
+  if (net.empty()) return Status::Ok();
+
+  std::vector<std::string> key_columns, columns;
+  for (size_t pos : mapping_.key_positions) key_columns.push_back(mapping_.columns[pos].shadow_name);
+  for (const auto& c : mapping_.columns) columns.push_back(c.shadow_name);
+  std::vector<std::vector<std::string>> keys, rows;
+  for (auto& [key, row] : net) {
+    keys.push_back(key);
+    if (row) rows.push_back(std::move(*row));
+  }
+
+  // Lock wait timeouts and deadlocks (with the copier) are retried; the batch
+  // is idempotent, so running it again is safe.
+  Status last;
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    last = conn_->Execute("START TRANSACTION");
+    if (last.ok()) last = conn_->Execute(sql::DeleteByKeys(target_.schema, target_.shadow, key_columns, keys));
+    if (last.ok() && !rows.empty()) {
+      last = conn_->Execute(sql::InsertRows(target_.schema, target_.shadow, columns, rows));
+    }
+    if (last.ok()) last = conn_->Execute("COMMIT");
+    if (last.ok()) {
+      rows_applied_ += net.size();
+      return Status::Ok();
+    }
+    (void)conn_->Execute("ROLLBACK");
+    if (!last.IsDbError() || !IsRetryableError(last.server_errno())) break;
+  }
+  if (last.IsDbError() && last.server_errno() == 1062) {
+    return Status::FailedPrecondition(
+        "applying a change to " + target_.shadow + " hit a duplicate key: the new unique key "
+        "does not hold for the live data; lockstep stops rather than drop rows (" +
+        last.message() + ")");
+  }
+  return last;
+}
+
+}  // namespace lockstep
