@@ -8,5 +8,6 @@ namespace lockstep::cli {
 int RunDoctor(const std::vector<std::string>& args, CommandIo io);
 int RunLint(const std::vector<std::string>& args, CommandIo io);
 int RunPlan(const std::vector<std::string>& args, CommandIo io);
+int RunRun(const std::vector<std::string>& args, CommandIo io);
 
 }  // namespace lockstep::cli

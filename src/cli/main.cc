@@ -14,6 +14,7 @@ constexpr Command kCommands[] = {
     {"doctor", "check that every DC and DRC link is fit for lockstep", lockstep::cli::RunDoctor},
     {"lint", "check migration files offline (no database)", lockstep::cli::RunLint},
     {"plan", "inspect every DC and decide how a change would run (read-only)", lockstep::cli::RunPlan},
+    {"run", "plan and run one migration in the foreground, to the end", lockstep::cli::RunRun},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -159,4 +159,19 @@ std::string KillConnection(uint64_t connection_id) {
   return "KILL CONNECTION " + std::to_string(connection_id);
 }
 
+std::string SessionBinlogOff() { return "SET SESSION sql_log_bin = 0"; }
+
+std::string AlterTableNative(std::string_view schema, std::string_view table,
+                             const std::vector<std::string>& clauses, std::string_view algorithm) {
+  std::vector<std::string> all = clauses;
+  all.push_back("ALGORITHM=" + std::string(algorithm));
+  all.push_back("LOCK=NONE");
+  return AlterTableClauses(schema, table, all);
+}
+
+std::string SessionLockWaitTimeout(int64_t timeout_ms) {
+  const int64_t seconds = timeout_ms < 1000 ? 1 : (timeout_ms + 999) / 1000;
+  return "SET SESSION lock_wait_timeout = " + std::to_string(seconds);
+}
+
 }  // namespace lockstep::sql

@@ -77,4 +77,14 @@ std::string BinlogDumpThreads();
 // KILL CONNECTION <id>.
 std::string KillConnection(uint64_t connection_id);
 
+// Keeps this session's statements out of the binlog, so the DRC links do not
+// carry them: lockstep runs a DDL in every DC itself (needs BINLOG ADMIN).
+std::string SessionBinlogOff();
+// ALTER TABLE ... <clauses>, ALGORITHM=<algorithm>, LOCK=NONE: the server
+// refuses at once (1845/1846) rather than copying or locking when it cannot.
+std::string AlterTableNative(std::string_view schema, std::string_view table,
+                             const std::vector<std::string>& clauses, std::string_view algorithm);
+// Session lock_wait_timeout in whole seconds (at least 1).
+std::string SessionLockWaitTimeout(int64_t timeout_ms);
+
 }  // namespace lockstep::sql

@@ -1,0 +1,143 @@
+#include "executor/migration/migration_runner.h"
+
+#include <cctype>
+#include <cstdio>
+#include <sstream>
+
+#include "common/logging.h"
+#include "executor/migration/native_change.h"
+#include "planner/report/plan_report.h"
+
+namespace lockstep {
+namespace {
+
+std::vector<std::string> EffectClauses(const sql::AlterTable& alter) {
+  std::vector<std::string> out;
+  for (const auto& c : alter.clauses) {
+    if (c.kind == sql::ClauseKind::kAlgorithm || c.kind == sql::ClauseKind::kLock) continue;
+    out.push_back(c.text);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string AlterFingerprint(const std::string& alter_sql) {
+  uint64_t h = 1469598103934665603ULL;
+  bool space = false;
+  for (unsigned char c : alter_sql) {
+    if (std::isspace(c)) {
+      space = true;
+      continue;
+    }
+    if (space) {
+      h = (h ^ ' ') * 1099511628211ULL;
+      space = false;
+    }
+    h = (h ^ static_cast<unsigned char>(std::tolower(c))) * 1099511628211ULL;
+  }
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
+  return buf;
+}
+
+MigrationRunner::MigrationRunner(const Topology& topology, ConnectionFactory& factory,
+                                 StateStore& store)
+    : topology_(topology), factory_(factory), store_(store) {}
+
+Status MigrationRunner::Step(int64_t id, Phase from, Phase to, const std::string& reason) {
+  MainLogger()->info("migration {}: {} -> {}", id, PhaseName(from), PhaseName(to));
+  return store_.TransitionPhase(id, from, to, actor_, reason);
+}
+
+Status MigrationRunner::Fail(int64_t id, const Status& why) {
+  auto record = store_.GetMigration(id);
+  if (record.ok() && !IsTerminalPhase(record->phase)) {
+    Status recorded = store_.TransitionPhase(id, record->phase, Phase::kFailed, actor_, why.ToString());
+    if (!recorded.ok()) MainLogger()->error("could not record the failure: {}", recorded.ToString());
+  }
+  return why;
+}
+
+Result<RunOutcome> MigrationRunner::Run(const PlanRequest& request, const RunOptions& options) {
+  actor_ = options.actor.empty() ? "lockstep" : options.actor;
+  RunOutcome outcome;
+  LOCKSTEP_ASSIGN_OR_RETURN(outcome.plan, MakePlan(topology_, factory_, request));
+  Plan& plan = outcome.plan;
+  if (options.force_strategy && *options.force_strategy != plan.strategy && plan.ok()) {
+    plan.strategy = *options.force_strategy;
+    plan.strategy_reason = "forced by --strategy";
+  }
+  if (!plan.ok()) return outcome;  // blocked: nothing recorded, nothing touched
+
+  std::ostringstream plan_json;
+  WritePlanJson(plan, plan_json);
+  MigrationSpec spec;
+  spec.table_schema = plan.schema;
+  spec.table_name = plan.table;
+  spec.alter_sql = request.alter_sql;
+  spec.alter_fingerprint = AlterFingerprint(request.alter_sql);
+  spec.plan_json = plan_json.str();
+  spec.zone = plan.zone;
+  spec.skew_class = plan.skew_class;
+  spec.cutover_mode = plan.cutover_mode;
+  spec.strategy = plan.strategy;
+  for (const auto& dc : topology_.dcs) spec.dcs.push_back(dc.name);
+  spec.requested_by = actor_;
+  LOCKSTEP_ASSIGN_OR_RETURN(outcome.migration_id, store_.CreateMigration(spec));
+  const int64_t id = outcome.migration_id;
+
+  Status ran = IsNative(plan.strategy) ? RunNative(id, plan, request)
+                                       : RunShadowCopy(id, plan, request);
+  if (!ran.ok()) return Fail(id, ran);
+  LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id));
+  outcome.phase = record.phase;
+  return outcome;
+}
+
+Status MigrationRunner::RunNative(int64_t id, const Plan& plan, const PlanRequest& request) {
+  // Class B needs every DC to switch behind a fence at once; that is the
+  // coordinator's job. With a single DC there is no skew to fear.
+  if (plan.skew_class == SkewClass::kB && topology_.dcs.size() > 1) {
+    return Status::FailedPrecondition(
+        "a class B change across several DCs needs the fenced cut-over of the multi-DC "
+        "coordinator, which this version of lockstep run does not have yet");
+  }
+  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kPlanned, Phase::kReady, "native change planned"));
+  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kReady, Phase::kCuttingOver, "running natively"));
+  const Budget& budget = topology_.BudgetFor(plan.zone_type);
+  LOCKSTEP_ASSIGN_OR_RETURN(CutoverAttempt attempt,
+                            store_.BeginCutoverAttempt(id, budget.cutover_window_ms, actor_));
+  // COMMIT is recorded before any DC changes: from here the change only rolls
+  // forward, and a DC that fails is reported, never silently skipped.
+  LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(attempt.id, CutoverDecision::kCommit,
+                                                       std::nullopt, actor_,
+                                                       "native change in every DC"));
+  NativeChangeRequest change{plan.schema, plan.table, EffectClauses(request.alter), plan.strategy,
+                             budget.lock_wait_ms};
+  for (const auto& dc : topology_.dcs) {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory_.Connect(dc));
+    Status s = RunNativeChange(*conn, change);
+    if (!s.ok()) {
+      return s.WithContext("the change is committed but failed in " + dc.name +
+                           "; fix the cause and run it there by hand, or retry");
+    }
+    (void)store_.AppendEvent({id, actor_, "dc_changed", dc.name,
+                              std::string(StrategyName(plan.strategy)) + " change applied", ""});
+    DcLogger(dc.name)->info("{} change applied", StrategyName(plan.strategy));
+  }
+  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCuttingOver, Phase::kCutOver, "changed in every DC"));
+  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCutOver, Phase::kCleanedUp, "nothing to clean up"));
+  return Step(id, Phase::kCleanedUp, Phase::kDone, "done");
+}
+
+Status MigrationRunner::RunShadowCopy(int64_t, const Plan&, const PlanRequest&) {
+  if (topology_.dcs.size() > 1) {
+    return Status::FailedPrecondition(
+        "the shadow copy runs in one DC until the multi-DC coordinator lands; give a topology "
+        "with one DC");
+  }
+  return Status::FailedPrecondition("the shadow-copy executor is not wired into run yet");
+}
+
+}  // namespace lockstep

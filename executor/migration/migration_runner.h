@@ -1,0 +1,57 @@
+// Runs one migration in the foreground, from plan to cut-over, recording
+// every step in the state store before acting on it.
+//
+// Native changes (instant/inplace, class A) run in every DC of the topology:
+// DCs may differ for a while without harm. The shadow copy runs in one DC
+// until the multi-DC coordinator lands; with more DCs it refuses.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "common/change_kinds.h"
+#include "common/status.h"
+#include "config/topology.h"
+#include "db/connection.h"
+#include "planner/plan/planner.h"
+#include "state/state_store.h"
+
+namespace lockstep {
+
+struct RunOptions {
+  std::optional<Strategy> force_strategy;  // --strategy copy
+  std::string actor;                       // who asked: recorded with every step
+};
+
+struct RunOutcome {
+  int64_t migration_id = 0;
+  Plan plan;
+  Phase phase = Phase::kPlanned;  // where it ended
+};
+
+class MigrationRunner {
+ public:
+  MigrationRunner(const Topology& topology, ConnectionFactory& factory, StateStore& store);
+
+  // Plans the change and, when the plan is ok, runs it. A blocked plan is
+  // returned (phase planned, id 0) without touching any DC.
+  [[nodiscard]] Result<RunOutcome> Run(const PlanRequest& request, const RunOptions& options);
+
+ private:
+  Status RunNative(int64_t id, const Plan& plan, const PlanRequest& request);
+  Status RunShadowCopy(int64_t id, const Plan& plan, const PlanRequest& request);
+  // Records the failure (phase failed, with the reason) and returns `why`.
+  Status Fail(int64_t id, const Status& why);
+  Status Step(int64_t id, Phase from, Phase to, const std::string& reason);
+
+  const Topology& topology_;
+  ConnectionFactory& factory_;
+  StateStore& store_;
+  std::string actor_;
+};
+
+// A stable fingerprint of an ALTER: lower case, whitespace collapsed, FNV-1a
+// 64 in hex. A resume compares it with the recorded one.
+std::string AlterFingerprint(const std::string& alter_sql);
+
+}  // namespace lockstep

@@ -1,0 +1,116 @@
+// lockstep run: one migration in the foreground, from plan to cut-over.
+#include <cstdlib>
+#include <ostream>
+
+#include "cli/change_request.h"
+#include "cli/commands.h"
+#include "common/logging.h"
+#include "executor/migration/migration_runner.h"
+#include "planner/report/plan_report.h"
+
+namespace po = boost::program_options;
+
+namespace lockstep::cli {
+namespace {
+
+constexpr const char* kUsage =
+    "Usage: lockstep run --table DB.TABLE --alter \"CLAUSES\" --yes [--strategy auto|copy]\n"
+    "       lockstep run --file MIGRATION.sql --yes ...\n\n"
+    "Plans the change (exactly as 'lockstep plan' does), refuses a blocked plan, records\n"
+    "the migration in the state database and runs it in the foreground to the end.\n"
+    "--yes is required: without it the plan is shown and nothing runs.\n"
+    "--strategy copy forces lockstep's shadow copy where the server could change the\n"
+    "table natively (throttled, resumable, cut over at a chosen moment).\n"
+    "Exit 0 when the migration is done, 1 when the plan is blocked, 2 for usage or\n"
+    "config errors, 3 when the migration failed (the state database says where).\n\n"
+    "Options";
+
+std::string Operator() {
+  for (const char* var : {"LOCKSTEP_OPERATOR", "SUDO_USER", "USER"}) {
+    if (const char* v = std::getenv(var); v != nullptr && *v != '\0') return v;
+  }
+  return "unknown";
+}
+
+}  // namespace
+
+int RunRun(const std::vector<std::string>& args, CommandIo io) {
+  po::options_description desc(kUsage);
+  AddCommonOptions(desc, {"text", "json"});
+  AddChangeOptions(desc);
+  desc.add_options()
+      ("yes,y", "run without asking")
+      ("strategy", po::value<std::string>()->default_value("auto"),
+       "auto: the plan's choice; copy: lockstep's shadow copy");
+  ParsedArgs parsed;
+  if (!ParseCommandArgs(args, desc, nullptr, io, "run", parsed)) return kExitUsage;
+  if (parsed.help) {
+    io.out << desc << "\n";
+    return kExitOk;
+  }
+  const auto& vars = parsed.vars;
+  PlanRequest request;
+  PlanSource source;
+  if (int code = BuildChangeRequest(vars, "run", io, request, source); code != kExitOk) return code;
+  RunOptions options;
+  options.actor = Operator();
+  const std::string strategy = vars["strategy"].as<std::string>();
+  if (strategy == "copy") {
+    options.force_strategy = Strategy::kCopy;
+  } else if (strategy != "auto") {
+    io.err << "lockstep run: --strategy must be auto or copy, got '" << strategy << "'\n";
+    return kExitUsage;
+  }
+  const std::string config = ConfigPath(vars);
+  if (config.empty()) {
+    io.err << "lockstep run: no topology file; give --config FILE or set LOCKSTEP_CONFIG\n";
+    return kExitUsage;
+  }
+  auto topology = LoadTopology(config);
+  if (!topology.ok()) {
+    io.err << "lockstep run: " << topology.status().ToString() << "\n";
+    return kExitUsage;
+  }
+  InitLogging("info");
+  MariaDbConnectionFactory factory;
+  if (vars.count("yes") == 0) {
+    auto plan = MakePlan(*topology, factory, request);
+    if (!plan.ok()) {
+      io.err << "lockstep run: " << plan.status().ToString() << "\n";
+      return kExitRuntime;
+    }
+    WritePlanText(*plan, io.out);
+    io.err << "lockstep run: nothing was run; add --yes to run this plan\n";
+    return kExitUsage;
+  }
+  auto store = StateStore::Open(topology->state_db_path);
+  if (!store.ok()) {
+    io.err << "lockstep run: " << store.status().ToString() << "\n";
+    return kExitRuntime;
+  }
+  MigrationRunner runner(*topology, factory, **store);
+  auto outcome = runner.Run(request, options);
+  if (!outcome.ok()) {
+    io.err << "lockstep run: " << outcome.status().ToString() << "\n";
+    return kExitRuntime;
+  }
+  const bool json = Format(vars) == "json";
+  if (outcome->migration_id == 0) {
+    if (json) WritePlanJson(outcome->plan, io.out);
+    else WritePlanText(outcome->plan, io.out);
+    io.err << "lockstep run: the plan is blocked; nothing was run\n";
+    return kExitNo;
+  }
+  if (json) {
+    io.out << "{\"migration_id\":" << outcome->migration_id << ",\"phase\":\""
+           << PhaseName(outcome->phase) << "\",\"strategy\":\""
+           << StrategyName(outcome->plan.strategy) << "\"}\n";
+  } else {
+    io.out << "migration " << outcome->migration_id << " (" << outcome->plan.schema << "."
+           << outcome->plan.table << ", " << StrategyName(outcome->plan.strategy)
+           << "): " << PhaseName(outcome->phase) << "\n";
+  }
+  return outcome->phase == Phase::kDone ? kExitOk : kExitRuntime;
+}
+
+}  // namespace lockstep::cli
