@@ -63,6 +63,23 @@ std::string ConfigPath(const po::variables_map& vars) {
   return "";
 }
 
+bool LoadCommandTopology(const po::variables_map& vars, const char* command, CommandIo io,
+                         Topology& out) {
+  const std::string config = ConfigPath(vars);
+  if (config.empty()) {
+    io.err << "lockstep " << command
+           << ": no topology file; give --config FILE or set LOCKSTEP_CONFIG\n";
+    return false;
+  }
+  auto topology = LoadTopology(config);
+  if (!topology.ok()) {
+    io.err << "lockstep " << command << ": " << topology.status().ToString() << "\n";
+    return false;
+  }
+  out = std::move(*topology);
+  return true;
+}
+
 std::string Format(const po::variables_map& vars) {
   return vars.count("format") > 0 ? vars["format"].as<std::string>() : "text";
 }

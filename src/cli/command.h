@@ -14,6 +14,8 @@
 
 #include <boost/program_options.hpp>
 
+#include "config/topology.h"
+
 namespace lockstep::cli {
 
 inline constexpr int kExitOk = 0;
@@ -51,6 +53,11 @@ bool ParseCommandArgs(const std::vector<std::string>& args,
                       const boost::program_options::options_description& desc,
                       const boost::program_options::positional_options_description* positional,
                       CommandIo io, const char* command_name, ParsedArgs& parsed);
+
+// Loads the topology named by --config or $LOCKSTEP_CONFIG into `out`.
+// On failure writes one line to io.err and returns false.
+bool LoadCommandTopology(const boost::program_options::variables_map& vars, const char* command,
+                         CommandIo io, Topology& out);
 
 // The config path from --config, else $LOCKSTEP_CONFIG; empty when neither.
 std::string ConfigPath(const boost::program_options::variables_map& vars);

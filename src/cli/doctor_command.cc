@@ -140,23 +140,15 @@ int RunDoctor(const std::vector<std::string>& args, CommandIo io) {
     io.out << desc << "\n";
     return kExitOk;
   }
-  const std::string config = ConfigPath(parsed.vars);
-  if (config.empty()) {
-    io.err << "lockstep doctor: no topology file; give --config FILE or set LOCKSTEP_CONFIG\n";
-    return kExitUsage;
-  }
-  auto topology = LoadTopology(config);
-  if (!topology.ok()) {
-    io.err << "lockstep doctor: " << topology.status().ToString() << "\n";
-    return kExitUsage;
-  }
+  Topology topology;
+  if (!LoadCommandTopology(parsed.vars, "doctor", io, topology)) return kExitUsage;
   InitLogging("warn");
   MariaDbConnectionFactory factory;
-  const DoctorReport report = Diagnose(*topology, factory);
+  const DoctorReport report = Diagnose(topology, factory);
   if (Format(parsed.vars) == "json") {
     WriteJson(report, io.out);
   } else {
-    WriteText(*topology, report, io.out);
+    WriteText(topology, report, io.out);
   }
   return report.fit() ? kExitOk : kExitNo;
 }

@@ -46,19 +46,11 @@ int RunPlan(const std::vector<std::string>& args, CommandIo io) {
   PlanSource source;
   if (int code = BuildChangeRequest(vars, "plan", io, request, source); code != kExitOk) return code;
 
-  const std::string config = ConfigPath(vars);
-  if (config.empty()) {
-    io.err << "lockstep plan: no topology file; give --config FILE or set LOCKSTEP_CONFIG\n";
-    return kExitUsage;
-  }
-  auto topology = LoadTopology(config);
-  if (!topology.ok()) {
-    io.err << "lockstep plan: " << topology.status().ToString() << "\n";
-    return kExitUsage;
-  }
+  Topology topology;
+  if (!LoadCommandTopology(vars, "plan", io, topology)) return kExitUsage;
   InitLogging("warn");
   MariaDbConnectionFactory factory;
-  auto plan = MakePlan(*topology, factory, request);
+  auto plan = MakePlan(topology, factory, request);
   if (!plan.ok()) {
     io.err << "lockstep plan: " << plan.status().ToString() << "\n";
     return kExitRuntime;

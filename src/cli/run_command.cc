@@ -61,20 +61,12 @@ int RunRun(const std::vector<std::string>& args, CommandIo io) {
     io.err << "lockstep run: --strategy must be auto or copy, got '" << strategy << "'\n";
     return kExitUsage;
   }
-  const std::string config = ConfigPath(vars);
-  if (config.empty()) {
-    io.err << "lockstep run: no topology file; give --config FILE or set LOCKSTEP_CONFIG\n";
-    return kExitUsage;
-  }
-  auto topology = LoadTopology(config);
-  if (!topology.ok()) {
-    io.err << "lockstep run: " << topology.status().ToString() << "\n";
-    return kExitUsage;
-  }
+  Topology topology;
+  if (!LoadCommandTopology(vars, "run", io, topology)) return kExitUsage;
   InitLogging("info");
   MariaDbConnectionFactory factory;
   if (vars.count("yes") == 0) {
-    auto plan = MakePlan(*topology, factory, request);
+    auto plan = MakePlan(topology, factory, request);
     if (!plan.ok()) {
       io.err << "lockstep run: " << plan.status().ToString() << "\n";
       return kExitRuntime;
@@ -83,12 +75,12 @@ int RunRun(const std::vector<std::string>& args, CommandIo io) {
     io.err << "lockstep run: nothing was run; add --yes to run this plan\n";
     return kExitUsage;
   }
-  auto store = StateStore::Open(topology->state_db_path);
+  auto store = StateStore::Open(topology.state_db_path);
   if (!store.ok()) {
     io.err << "lockstep run: " << store.status().ToString() << "\n";
     return kExitRuntime;
   }
-  MigrationRunner runner(*topology, factory, **store);
+  MigrationRunner runner(topology, factory, **store);
   auto outcome = runner.Run(request, options);
   if (!outcome.ok()) {
     io.err << "lockstep run: " << outcome.status().ToString() << "\n";

@@ -5,28 +5,14 @@
 #include "db/sql.h"
 #include "executor/apply/applier_loop.h"
 #include "planner/sql/create_table_parser.h"
-#include "support/sandbox.h"
+#include "support/sandbox_suite.h"
 
 namespace lockstep::testing {
 namespace {
 
-class ApplierTest : public ::testing::Test {
+class ApplierTest : public SandboxSuite<1> {
  protected:
-  static void SetUpTestSuite() {
-    auto s = Sandbox::Start(SandboxOptions::Mesh(1, LOCKSTEP_TEST_BASE_PORT));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    sandbox_ = std::move(*s).release();
-  }
-  static void TearDownTestSuite() {
-    delete sandbox_;
-    sandbox_ = nullptr;
-  }
 
-  std::unique_ptr<Connection> Dc() {
-    auto c = sandbox_->Connect(1);
-    EXPECT_TRUE(c.ok()) << c.status().ToString();
-    return c.ok() ? std::move(*c) : nullptr;
-  }
 
   static std::string Contents(Connection& c, const std::string& table, const std::string& cols) {
     auto r = c.Query("SELECT " + cols + " FROM apply." + table + " ORDER BY id");
@@ -40,14 +26,11 @@ class ApplierTest : public ::testing::Test {
     return out;
   }
 
-  static Sandbox* sandbox_;
 };
-
-Sandbox* ApplierTest::sandbox_ = nullptr;
 
 TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
   ASSERT_NE(sandbox_, nullptr);
-  auto c = Dc();
+  auto c = Dc(1);
   ASSERT_TRUE(c->Execute("CREATE DATABASE apply").ok());
   ASSERT_TRUE(c->Execute(
       "CREATE TABLE apply.t (id INT PRIMARY KEY, n INT, u INT UNSIGNED, d DECIMAL(10,2), "

@@ -3,24 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "doctor/doctor.h"
-#include "support/sandbox.h"
+#include "support/sandbox_suite.h"
 
 namespace lockstep::testing {
 namespace {
 
-class DoctorTest : public ::testing::Test {
+class DoctorTest : public SandboxSuite<3> {
  protected:
-  static void SetUpTestSuite() {
-    auto s = Sandbox::Start(SandboxOptions::Mesh(3, LOCKSTEP_TEST_BASE_PORT));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    sandbox_ = std::move(*s).release();
-  }
-  static void TearDownTestSuite() {
-    delete sandbox_;
-    sandbox_ = nullptr;
-  }
-
-  void SetUp() override { ASSERT_NE(sandbox_, nullptr); }
 
   // Runs a statement on DC k and fails the test when it fails.
   void On(int k, const std::string& stmt) {
@@ -57,10 +46,7 @@ class DoctorTest : public ::testing::Test {
     EXPECT_NE(cli.out.find("[" + check + "]"), std::string::npos) << cli.out;
   }
 
-  static Sandbox* sandbox_;
 };
-
-Sandbox* DoctorTest::sandbox_ = nullptr;
 
 TEST_F(DoctorTest, SandboxIsFit) {
   DoctorReport r = Diagnose();

@@ -3,33 +3,16 @@
 // in the DC that wrote them.
 #include <gtest/gtest.h>
 
-#include "support/sandbox.h"
+#include "support/sandbox_suite.h"
 
 namespace lockstep::testing {
 namespace {
 
-class MeshTest : public ::testing::Test {
+class MeshTest : public SandboxSuite<3> {
  protected:
-  static void SetUpTestSuite() {
-    auto s = Sandbox::Start(SandboxOptions::Mesh(3, LOCKSTEP_TEST_BASE_PORT));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    sandbox_ = std::move(*s).release();
-  }
-  static void TearDownTestSuite() {
-    delete sandbox_;
-    sandbox_ = nullptr;
-  }
 
-  std::unique_ptr<Connection> Dc(int k) {
-    auto c = sandbox_->Connect(k);
-    EXPECT_TRUE(c.ok()) << c.status().ToString();
-    return c.ok() ? std::move(*c) : nullptr;
-  }
 
-  static Sandbox* sandbox_;
 };
-
-Sandbox* MeshTest::sandbox_ = nullptr;
 
 TEST_F(MeshTest, EveryRowArrivesEverywhereExactlyOnce) {
   ASSERT_NE(sandbox_, nullptr);

@@ -9,22 +9,13 @@
 #include "db/sql.h"
 #include "planner/plan/planner.h"
 #include "planner/sql/statement_parser.h"
-#include "support/sandbox.h"
+#include "support/sandbox_suite.h"
 
 namespace lockstep::testing {
 namespace {
 
-class PlanTest : public ::testing::Test {
+class PlanTest : public SandboxSuite<3> {
  protected:
-  static void SetUpTestSuite() {
-    auto s = Sandbox::Start(SandboxOptions::Mesh(3, LOCKSTEP_TEST_BASE_PORT));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    sandbox_ = std::move(*s).release();
-  }
-  static void TearDownTestSuite() {
-    delete sandbox_;
-    sandbox_ = nullptr;
-  }
 
   void SetUp() override {
     ASSERT_NE(sandbox_, nullptr);
@@ -70,11 +61,8 @@ class PlanTest : public ::testing::Test {
   }
 
   using V = std::vector<std::string>;
-  static Sandbox* sandbox_;
   std::string table_;
 };
-
-Sandbox* PlanTest::sandbox_ = nullptr;
 
 TEST_F(PlanTest, InstantAddColumnIsOkAndWritesNothing) {
   std::vector<std::string> before;

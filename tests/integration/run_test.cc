@@ -4,24 +4,19 @@
 
 #include "db/sql.h"
 #include "state/state_store.h"
-#include "support/sandbox.h"
+#include "support/sandbox_suite.h"
 
 namespace lockstep::testing {
 namespace {
 
-class RunTest : public ::testing::Test {
+class RunTest : public SandboxSuite<3> {
  protected:
   static void SetUpTestSuite() {
-    auto s = Sandbox::Start(SandboxOptions::Mesh(3, LOCKSTEP_TEST_BASE_PORT));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    sandbox_ = std::move(*s).release();
+    SandboxSuite::SetUpTestSuite();
+    if (sandbox_ == nullptr) return;
     auto c = sandbox_->Connect(1);
     ASSERT_TRUE(c.ok());
     ASSERT_TRUE((*c)->Execute("CREATE DATABASE shop").ok());
-  }
-  static void TearDownTestSuite() {
-    delete sandbox_;
-    sandbox_ = nullptr;
   }
 
   void SetUp() override {
@@ -49,11 +44,8 @@ class RunTest : public ::testing::Test {
     return r.ok() ? r->value_or("") : r.status().ToString();
   }
 
-  static Sandbox* sandbox_;
   std::string table_;
 };
-
-Sandbox* RunTest::sandbox_ = nullptr;
 
 TEST_F(RunTest, InstantChangeRunsInEveryDcAndIsRecorded) {
   CommandOutput out = Run("ADD COLUMN note VARCHAR(64)");

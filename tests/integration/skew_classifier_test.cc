@@ -16,7 +16,7 @@
 #include "planner/inspect/schema_effect.h"
 #include "planner/sql/create_table_parser.h"
 #include "planner/sql/statement_parser.h"
-#include "support/sandbox.h"
+#include "support/sandbox_suite.h"
 
 namespace lockstep::testing {
 namespace {
@@ -89,26 +89,16 @@ std::vector<SkewCase> Cases() {
 // gtest prints parameters byte by byte unless told how.
 void PrintTo(const SkewCase& c, std::ostream* os) { *os << c.name << ": " << c.alter; }
 
-class SkewClassifierTest : public ::testing::TestWithParam<SkewCase> {
+class SkewClassifierTest : public SandboxSuite<2>,
+                           public ::testing::WithParamInterface<SkewCase> {
  protected:
   static void SetUpTestSuite() {
-    auto s = Sandbox::Start(SandboxOptions::Mesh(2, LOCKSTEP_TEST_BASE_PORT));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    sandbox_ = std::move(*s).release();
+    SandboxSuite::SetUpTestSuite();
+    if (sandbox_ == nullptr) return;
     auto c = sandbox_->Connect(1);
     ASSERT_TRUE(c.ok());
     ASSERT_TRUE((*c)->Execute("CREATE DATABASE skew").ok());
     ASSERT_TRUE(sandbox_->WaitForReplication().ok());
-  }
-  static void TearDownTestSuite() {
-    delete sandbox_;
-    sandbox_ = nullptr;
-  }
-
-  static std::unique_ptr<Connection> Dc(int k) {
-    auto c = sandbox_->Connect(k);
-    EXPECT_TRUE(c.ok()) << c.status().ToString();
-    return c.ok() ? std::move(*c) : nullptr;
   }
 
   // Waits for dc `to` to apply everything dc `from` logged; false when the
@@ -178,10 +168,7 @@ class SkewClassifierTest : public ::testing::TestWithParam<SkewCase> {
     return rows;
   }
 
-  static Sandbox* sandbox_;
 };
-
-Sandbox* SkewClassifierTest::sandbox_ = nullptr;
 
 TEST_P(SkewClassifierTest, NeverCallsABrokenOrCorruptingChangeA) {
   ASSERT_NE(sandbox_, nullptr);
