@@ -292,7 +292,7 @@ Status AlterParser::ParseConvert(AlterClause* clause) {
   LOCKSTEP_RETURN_IF_ERROR(cur_.ExpectNameOrString("a character set name", &charset));
   clause->value = charset;
   if (cur_.AcceptKeyword("collate")) {
-    LOCKSTEP_RETURN_IF_ERROR(cur_.ExpectNameOrString("a collation name", &clause->value2));
+    LOCKSTEP_RETURN_IF_ERROR(cur_.ExpectNameOrString("a collation name", &clause->collation));
   }
   return Status::Ok();
 }

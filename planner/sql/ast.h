@@ -128,7 +128,7 @@ enum class ClauseKind {
   kDropConstraint,     // name; DROP CONSTRAINT / DROP CHECK
   kRenameTable,        // new_schema (may be empty), new_name
   kTableOption,        // option (uppercased: ENGINE, AUTO_INCREMENT, DEFAULT CHARSET, ...), value
-  kConvertCharset,     // value = charset, value2 = collation (may be empty)
+  kConvertCharset,     // value = charset, collation (may be empty)
   kAlgorithm,          // value (uppercased: COPY, INPLACE, INSTANT, NOCOPY, DEFAULT)
   kLock,               // value (uppercased: NONE, SHARED, EXCLUSIVE, DEFAULT)
   kForce,
@@ -154,7 +154,7 @@ struct AlterClause {
   std::optional<CheckDef> check;
   std::string option;
   std::optional<std::string> value;
-  std::string value2;
+  std::string collation;  // CONVERT TO CHARACTER SET x COLLATE <collation>
 };
 
 struct AlterTable {

@@ -136,6 +136,12 @@ Result<bool> ParseColumnAttribute(TokenCursor& cur, ColumnDef* column) {
   } else if (cur.IsKeyword("generated") || cur.IsKeyword("as")) {
     if (cur.AcceptKeyword("generated")) LOCKSTEP_RETURN_IF_ERROR(cur.ExpectKeyword("always"));
     LOCKSTEP_RETURN_IF_ERROR(cur.ExpectKeyword("as"));
+    if (cur.AcceptKeyword("row")) {
+      // MariaDB system versioning: AS ROW START / ROW END, filled by the server.
+      if (!cur.AcceptKeyword("start") && !cur.AcceptKeyword("end")) return cur.Unexpected("START or END");
+      column->other_attributes.push_back(cur.Text(start, cur.index()));
+      return true;
+    }
     if (!cur.IsOperator("(")) return cur.Unexpected("'(' and the generated column's expression");
     const size_t open = cur.index();
     LOCKSTEP_RETURN_IF_ERROR(cur.SkipTokenOrGroup());
@@ -153,6 +159,9 @@ Result<bool> ParseColumnAttribute(TokenCursor& cur, ColumnDef* column) {
     LOCKSTEP_RETURN_IF_ERROR(cur.ExpectKeyword("check"));
     if (!cur.IsOperator("(")) return cur.Unexpected("'(' and the check expression");
     LOCKSTEP_RETURN_IF_ERROR(cur.SkipTokenOrGroup());
+    column->other_attributes.push_back(cur.Text(start, cur.index()));
+  } else if (cur.AcceptKeywords({"with", "system", "versioning"}) ||
+             cur.AcceptKeywords({"without", "system", "versioning"})) {
     column->other_attributes.push_back(cur.Text(start, cur.index()));
   } else if (cur.IsKeyword("references")) {
     LOCKSTEP_RETURN_IF_ERROR(SkipInlineReference(cur));

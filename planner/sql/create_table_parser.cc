@@ -94,6 +94,10 @@ Status CreateTableParser::ParseOptions(TableDef* table) {
       table->partitioning = cur_.Text(first, cur_.index());
       return Status::Ok();
     }
+    if (cur_.AcceptKeywords({"with", "system", "versioning"})) {
+      table->system_versioned = true;  // MariaDB prints it after the options
+      continue;
+    }
     const Token& at = cur_.Peek();
     TableOption option;
     LOCKSTEP_ASSIGN_OR_RETURN(bool known, ParseTableOption(cur_, &option));

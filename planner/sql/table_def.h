@@ -34,6 +34,7 @@ struct TableDef {
   std::vector<CheckDef> checks;
   TableOptions options;
   std::string partitioning;  // "PARTITION BY ..." as written; empty when not partitioned
+  bool system_versioned = false;  // MariaDB: WITH SYSTEM VERSIONING
   SourcePos pos;
 
   // Column and index names compare ignoring case, as the server does.

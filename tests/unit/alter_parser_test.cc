@@ -237,7 +237,7 @@ TEST(AlterParserTest, OptionsAlgorithmLockConvertAndRename) {
   EXPECT_EQ(a.clauses[1].value, "COPY");
   EXPECT_EQ(a.clauses[2].value, "SHARED");
   EXPECT_EQ(a.clauses[3].value, "utf8mb4");
-  EXPECT_EQ(a.clauses[3].value2, "utf8mb4_bin");
+  EXPECT_EQ(a.clauses[3].collation, "utf8mb4_bin");
   EXPECT_EQ(a.clauses[4].new_schema, "db2");
   EXPECT_EQ(a.clauses[4].new_name, "u");
   EXPECT_EQ(a.clauses[5].option, "COMMENT");

@@ -135,6 +135,61 @@ TEST(CreateTableParserTest, MariadbHashKeyAndEscapedDefault) {
   EXPECT_EQ(t.columns[1].default_value, "'x''y'");
 }
 
+TEST(CreateTableParserTest, MariadbOddColumnsKeysAndOptions) {
+  TableDef t = Parse(ShowCreate("misc"));
+  ASSERT_EQ(t.columns.size(), 8u);
+  EXPECT_EQ(t.columns[0].default_value, "nextval(`shop`.`seq1`)");
+  EXPECT_EQ(t.columns[1].other_attributes, (std::vector<std::string>{"INVISIBLE"}));
+  EXPECT_EQ(t.columns[1].default_value, "NULL");
+  // /*M!100301 COMPRESSED*/ is code to the server, so an attribute here.
+  EXPECT_EQ(t.columns[2].other_attributes, (std::vector<std::string>{"COMPRESSED"}));
+  EXPECT_EQ(t.columns[3].type.name, "point");
+  EXPECT_EQ(t.columns[4].comment, "line1\nline2 'q' \"d\" \\ back");
+  EXPECT_EQ(t.columns[5].default_value, "(`id` + 1)");
+  EXPECT_EQ(t.columns[6].other_attributes, (std::vector<std::string>{"CHECK (`k` > 1 + 2)"}));
+  EXPECT_EQ(t.PrimaryKey()->using_method, "BTREE");
+  EXPECT_EQ(t.FindIndex("sp")->kind, IndexKind::kSpatial);
+  EXPECT_EQ(t.FindIndex("kb")->comment, "idx comment");
+  EXPECT_EQ(t.FindIndex("kb")->other_options, (std::vector<std::string>{"IGNORED"}));
+  EXPECT_EQ(t.FindIndex("kl")->other_options, (std::vector<std::string>{"KEY_BLOCK_SIZE=8"}));
+  EXPECT_EQ(t.options.comment, "it's");
+  ASSERT_EQ(t.options.other.size(), 3u);
+  EXPECT_EQ(t.options.other[0], (std::pair<std::string, std::string>{"STATS_PERSISTENT", "0"}));
+  EXPECT_EQ(t.options.other[2], (std::pair<std::string, std::string>{"PAGE_COMPRESSED", "1"}));
+}
+
+TEST(CreateTableParserTest, MariadbTemporalAndNumericDefaults) {
+  TableDef t = Parse(ShowCreate("ts"));
+  EXPECT_EQ(t.columns[0].nullability, Nullability::kNull);
+  EXPECT_EQ(t.columns[1].on_update, "current_timestamp()");
+  EXPECT_EQ(t.columns[2].type.ToString(), "int(10) unsigned zerofill");
+  EXPECT_EQ(t.columns[3].type.collation, "utf8mb4_unicode_ci");
+  EXPECT_EQ(t.columns[4].type.charset, "latin1");
+  EXPECT_EQ(t.columns[5].type.ToString(), "double(10,2)");
+  EXPECT_EQ(t.columns[6].type.name, "inet6");
+  EXPECT_EQ(t.columns[7].default_value, "-5");
+  EXPECT_EQ(t.columns[8].default_value, "0.00001");
+}
+
+TEST(CreateTableParserTest, MariadbSystemVersioning) {
+  TableDef v = Parse(ShowCreate("vers"));
+  EXPECT_TRUE(v.system_versioned);
+  EXPECT_EQ(v.columns[1].other_attributes, (std::vector<std::string>{"WITHOUT SYSTEM VERSIONING"}));
+  TableDef v2 = Parse(ShowCreate("vers2"));
+  EXPECT_TRUE(v2.system_versioned);
+  ASSERT_EQ(v2.columns.size(), 4u);  // PERIOD FOR SYSTEM_TIME is no column
+  EXPECT_EQ(v2.columns[2].other_attributes,
+            (std::vector<std::string>{"GENERATED ALWAYS AS ROW START", "INVISIBLE"}));
+  EXPECT_EQ(v2.PrimaryKey()->ColumnNames(), (std::vector<std::string>{"id", "re"}));
+}
+
+TEST(CreateTableParserTest, MariadbSubpartitionsAndListColumns) {
+  TableDef sub = Parse(ShowCreate("sub"));
+  EXPECT_NE(sub.partitioning.find("SUBPARTITIONS 2"), std::string::npos);
+  TableDef lst = Parse(ShowCreate("lst"));
+  EXPECT_EQ(lst.partitioning.rfind("PARTITION BY LIST  COLUMNS(`c`)", 0), 0u);
+}
+
 TEST(CreateTableParserTest, HandWrittenInlineKeysAndOptions) {
   TableDef t = Parse(
       "CREATE TABLE IF NOT EXISTS db.t (id INT PRIMARY KEY AUTO_INCREMENT, code CHAR(3) UNIQUE, "

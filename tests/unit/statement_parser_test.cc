@@ -93,6 +93,14 @@ TEST(StatementParserTest, SyntaxErrorsPointAtTheToken) {
   EXPECT_EQ(s[1].message, "unexpected end of statement, expected ')'");
 }
 
+TEST(StatementParserTest, StrayWordBeforeTableIsASyntaxErrorNotARefusal) {
+  std::vector<ParsedStatement> s = ParseMigration("ALTER QUICK TABLE t FORCE");
+  ASSERT_EQ(s.size(), 1u);
+  EXPECT_EQ(s[0].kind, Kind::kSyntaxError);
+  EXPECT_EQ(s[0].pos.column, 7);
+  EXPECT_EQ(s[0].message, "unexpected 'QUICK', expected TABLE");
+}
+
 TEST(StatementParserTest, LexerErrorsAreSyntaxErrors) {
   std::vector<ParsedStatement> s = ParseMigration("ALTER TABLE t COMMENT 'x");
   ASSERT_EQ(s.size(), 1u);
