@@ -118,13 +118,11 @@ Result<BinlogEvent> EventParser::Parse(std::string_view event) {
     if (expected != actual) return Malformed(type, "CRC32 mismatch");
   }
   body.remove_suffix(trailer);
-  LOCKSTEP_RETURN_IF_ERROR(ParseBody(type, body, static_cast<uint16_t>(flags), &ev));
+  LOCKSTEP_RETURN_IF_ERROR(ParseBody(type, body, &ev));
   return ev;
 }
 
-Status EventParser::ParseBody(uint8_t type, std::string_view body, uint16_t flags,
-                              BinlogEvent* ev) {
-  (void)flags;
+Status EventParser::ParseBody(uint8_t type, std::string_view body, BinlogEvent* ev) {
   ByteReader r(body);
   switch (type) {
     case kGtidEvent: {

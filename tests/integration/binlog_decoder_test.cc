@@ -156,7 +156,10 @@ Sandbox* sandbox_ = nullptr;
 class SandboxEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
-    auto s = Sandbox::Start({.dcs = 1, .base_port = LOCKSTEP_TEST_BASE_PORT});
+    SandboxOptions options;
+    options.dcs = 1;
+    options.base_port = LOCKSTEP_TEST_BASE_PORT;
+    auto s = Sandbox::Start(options);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sandbox_ = std::move(*s).release();
     auto c = sandbox_->Connect(1);

@@ -28,7 +28,10 @@ Sandbox* sandbox_ = nullptr;
 class SandboxEnvironment : public ::testing::Environment {
  public:
   void SetUp() override {
-    auto s = Sandbox::Start({.dcs = 1, .base_port = LOCKSTEP_TEST_BASE_PORT});
+    SandboxOptions options;
+    options.dcs = 1;
+    options.base_port = LOCKSTEP_TEST_BASE_PORT;
+    auto s = Sandbox::Start(options);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sandbox_ = std::move(*s).release();
     auto c = sandbox_->Connect(1);
@@ -287,6 +290,14 @@ TEST_F(BinlogStreamTest, HeartbeatsWhenIdle) {
   ASSERT_TRUE(txn.ok()) << txn.status().ToString();
   EXPECT_FALSE(txn->has_value()) << "a heartbeat, not a transaction";
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+  // Registered as a replica: a DBA sees it, with its server id.
+  auto hosts = conn_->Query("SHOW SLAVE HOSTS");
+  ASSERT_TRUE(hosts.ok()) << hosts.status().ToString();
+  bool registered = false;
+  for (size_t i = 0; i < hosts->rows.size(); ++i) {
+    registered |= hosts->Get(i, "Server_id") == "1000104" && hosts->Get(i, "Host") == "lockstep";
+  }
+  EXPECT_TRUE(registered) << "not in SHOW SLAVE HOSTS";
 }
 
 TEST_F(BinlogStreamTest, AlterOfTheTableArrivesAsAStatementBetweenRows) {
