@@ -281,42 +281,6 @@ Status DecodeColumnValue(ByteReader& r, const ColumnInfo& column, Value* out) {
       *out = Value::Time(ColumnType::kDate, t, 0);
       return Status::Ok();
     }
-    case ColumnType::kTime: {
-      uint64_t v;
-      if (!r.UintLE(3, &v)) return Truncated(column);
-      int64_t s = static_cast<int64_t>(v);
-      if (s & 0x800000) s -= 0x1000000;  // signed 24-bit HHMMSS
-      Temporal t;
-      t.negative = s < 0;
-      if (s < 0) s = -s;
-      t.hour = static_cast<uint32_t>(s / 10000);
-      t.minute = static_cast<uint32_t>(s / 100 % 100);
-      t.second = static_cast<uint32_t>(s % 100);
-      *out = Value::Time(column.type, t, 0);
-      return Status::Ok();
-    }
-    case ColumnType::kDateTime: {
-      uint64_t v;
-      if (!r.UintLE(8, &v)) return Truncated(column);
-      Temporal t;
-      const uint64_t date = v / 1000000;
-      const uint64_t time = v % 1000000;
-      t.year = static_cast<uint32_t>(date / 10000);
-      t.month = static_cast<uint32_t>(date / 100 % 100);
-      t.day = static_cast<uint32_t>(date % 100);
-      t.hour = static_cast<uint32_t>(time / 10000);
-      t.minute = static_cast<uint32_t>(time / 100 % 100);
-      t.second = static_cast<uint32_t>(time % 100);
-      *out = Value::Time(column.type, t, 0);
-      return Status::Ok();
-    }
-    case ColumnType::kTimestamp: {
-      uint64_t v;
-      if (!r.UintLE(4, &v)) return Truncated(column);
-      const Temporal t = v == 0 ? Temporal{} : CivilFromUnixSeconds(static_cast<int64_t>(v));
-      *out = Value::Time(column.type, t, 0);
-      return Status::Ok();
-    }
     case ColumnType::kTime2: {
       Temporal t;
       if (!DecodeTime2(r, column.fsp, &t)) return Corrupt(column, "truncated or out of range");
@@ -338,6 +302,9 @@ Status DecodeColumnValue(ByteReader& r, const ColumnInfo& column, Value* out) {
     case ColumnType::kNull:
       *out = Value::Null(column.type);
       return Status::Ok();
+    case ColumnType::kTime:       // refused with the TABLE_MAP: see table_map.cc
+    case ColumnType::kDateTime:
+    case ColumnType::kTimestamp:
     case ColumnType::kDecimalOld:
     case ColumnType::kVarString:
       break;

@@ -99,33 +99,30 @@ Result<BinlogEvent> EventParser::Parse(std::string_view event) {
 
   std::string_view body = event.substr(kHeaderSize);
   bool verify = checksums_;
+  size_t trailer = checksums_ ? kChecksumSize : 0;
   if (type == kFormatDescriptionEvent) {
     // A checksum-aware server always ends this event with the algorithm of
-    // the file (0 off, 1 CRC32) and 4 checksum bytes; it decides for the
-    // events that follow.
+    // the file (0 off, 1 CRC32) and 4 checksum bytes; the algorithm decides
+    // for this event and the ones that follow.
     if (body.size() < 57 + 5) return Malformed(type, "short FORMAT_DESCRIPTION");
-    const uint8_t alg = static_cast<uint8_t>(body[body.size() - 5]);
-    checksums_ = alg == 1;
+    checksums_ = static_cast<uint8_t>(body[body.size() - 5]) == 1;
     verify = checksums_;
-    body.remove_suffix(1);  // the algorithm byte; the checksum goes below
-    if (!verify) body.remove_suffix(kChecksumSize);
+    trailer = 1 + kChecksumSize;
   }
+  if (body.size() < trailer) return Malformed(type, "no room for the checksum");
   if (verify) {
-    if (body.size() < kChecksumSize) return Malformed(type, "no room for the checksum");
     const uint32_t expected = Le32(event.data() + event.size() - kChecksumSize);
     const uint32_t actual = static_cast<uint32_t>(
         crc32(0, reinterpret_cast<const Bytef*>(event.data()),
               static_cast<uInt>(event.size() - kChecksumSize)));
     if (expected != actual) return Malformed(type, "CRC32 mismatch");
-    body.remove_suffix(kChecksumSize);
   }
-  LOCKSTEP_RETURN_IF_ERROR(ParseBody(type, body, static_cast<uint16_t>(flags), &ev));
+  body.remove_suffix(trailer);
+  LOCKSTEP_RETURN_IF_ERROR(ParseBody(type, body, &ev));
   return ev;
 }
 
-Status EventParser::ParseBody(uint8_t type, std::string_view body, uint16_t flags,
-                              BinlogEvent* ev) {
-  (void)flags;
+Status EventParser::ParseBody(uint8_t type, std::string_view body, BinlogEvent* ev) {
   ByteReader r(body);
   switch (type) {
     case kGtidEvent: {

@@ -44,7 +44,7 @@ class EventParser {
   void Reset(bool checksums);
 
  private:
-  Status ParseBody(uint8_t type, std::string_view body, uint16_t flags, BinlogEvent* ev);
+  Status ParseBody(uint8_t type, std::string_view body, BinlogEvent* ev);
   Status ParseTableMapEvent(std::string_view body, BinlogEvent* ev);
   Status ParseRowsEvent(uint8_t type, std::string_view body, BinlogEvent* ev);
   Status ParseQueryEvent(std::string_view body, bool compressed, BinlogEvent* ev);

@@ -31,11 +31,10 @@ bool ParseGtid(std::string_view s, Gtid* out) {
 
 Result<GtidPosition> GtidPosition::Parse(std::string_view text) {
   GtidPosition pos;
-  text = Trim(text);
-  while (!text.empty()) {
+  if (Trim(text).empty()) return pos;
+  while (true) {
     const size_t comma = text.find(',');
     const std::string_view item = Trim(text.substr(0, comma));
-    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
     Gtid gtid;
     if (!ParseGtid(item, &gtid)) {
       return Status::InvalidArgument("not a GTID: '" + std::string(item) + "'");
@@ -43,8 +42,9 @@ Result<GtidPosition> GtidPosition::Parse(std::string_view text) {
     if (!pos.by_domain_.emplace(gtid.domain_id, gtid).second) {
       return Status::InvalidArgument("two GTIDs of domain " + std::to_string(gtid.domain_id));
     }
+    if (comma == std::string_view::npos) return pos;
+    text = text.substr(comma + 1);
   }
-  return pos;
 }
 
 void GtidPosition::Advance(const Gtid& gtid) { by_domain_[gtid.domain_id] = gtid; }

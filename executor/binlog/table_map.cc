@@ -56,6 +56,19 @@ Result<TableMap> ParseTableMap(std::string_view body) {
   map.columns.resize(ncols);
   size_t m = 0;
   for (size_t i = 0; i < ncols; ++i) {
+    const auto type = static_cast<ColumnType>(types[i]);
+    if (type == ColumnType::kTime || type == ColumnType::kDateTime ||
+        type == ColumnType::kTimestamp) {
+      // MariaDB 10.11 writes TIME2/DATETIME2/TIMESTAMP2 for every table it
+      // creates. The old codes come from tables of the pre-10.1 format, whose
+      // high-resolution values have a width the binlog does not give: refuse
+      // rather than guess.
+      return Status::FailedPrecondition(
+          "TABLE_MAP of " + map.schema + "." + map.table + ": column " + std::to_string(i + 1) +
+          " is a " + ColumnTypeName(type) +
+          " of the pre-10.1 format (/* mariadb-5.3 */ in SHOW CREATE TABLE), whose width the "
+          "binlog does not carry; rebuild the table (ALTER TABLE ... FORCE) first");
+    }
     const int size = MetadataSize(types[i]);
     if (size < 0) {
       return Status::Internal("TABLE_MAP of " + map.schema + "." + map.table + ": column " +

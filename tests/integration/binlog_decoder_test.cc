@@ -337,6 +337,36 @@ TEST_F(BinlogDecoderWideTest, RowsNullInEveryColumnAndBack) {
   ExpectSameRows(c, "wide", "wide_twin", columns, 3);
 }
 
+// Temporal columns of the pre-10.1 format (tables created with
+// mysql56_temporal_format=OFF, marked /* mariadb-5.3 */) are written with the
+// old type codes and no metadata: their fraction digits are not in the binlog,
+// so the stream refuses them instead of guessing.
+TEST_F(BinlogDecoderWideTest, OldTemporalFormatIsRefusedNotGuessed) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto conn_or = sandbox_->Connect(1);
+  ASSERT_TRUE(conn_or.ok()) << conn_or.status().ToString();
+  Connection& c = **conn_or;
+  MustExecute(c, "SET GLOBAL mysql56_temporal_format = OFF");
+  {
+    auto creator = sandbox_->Connect(1);  // a session that sees the old setting
+    ASSERT_TRUE(creator.ok());
+    MustExecute(**creator, "CREATE TABLE bt.old_temporals (pk INT PRIMARY KEY, a DATETIME(6))");
+  }
+  MustExecute(c, "SET GLOBAL mysql56_temporal_format = ON");
+  const std::string start = Pos(c);
+  MustExecute(c, "INSERT INTO bt.old_temporals VALUES (1, '2024-02-29 12:34:56.123456')");
+  binlog::BinlogStreamOptions options;
+  options.server_id = 1000001;
+  options.start_position = start;
+  options.filter = {kSchema, "old_temporals"};
+  auto stream = binlog::BinlogStream::Open(sandbox_->topology().dcs[0], "", options);
+  ASSERT_TRUE(stream.ok()) << stream.status().ToString();
+  binlog::TransactionReader reader(stream->get());
+  auto txn = reader.Next();
+  ASSERT_FALSE(txn.ok());
+  EXPECT_NE(txn.status().message().find("mariadb-5.3"), std::string::npos) << txn.status().ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(EveryType, BinlogDecoderTest, ::testing::ValuesIn(Cases()),
                          [](const auto& info) { return info.param.name; });
 

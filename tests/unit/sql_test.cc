@@ -41,5 +41,15 @@ TEST(SqlTest, StatementsQuoteTheirNames) {
   EXPECT_NE(SessionSetup("STRICT_ALL_TABLES", 7).find("lock_wait_timeout = 7"), std::string::npos);
 }
 
+TEST(SqlTest, BinlogDumpSessionQuotesItsValues) {
+  EXPECT_EQ(BinlogDumpSession("CRC32", "1-1-10,2-2-7", 1'000'000'000),
+            "SET @master_binlog_checksum = 'CRC32', @slave_connect_state = '1-1-10,2-2-7', "
+            "@slave_gtid_strict_mode = 0, @slave_gtid_ignore_duplicates = 0, "
+            "@mariadb_slave_capability = 4, @master_heartbeat_period = 1000000000");
+  EXPECT_NE(BinlogDumpSession("NONE", "x'; DROP TABLE t; --", 1).find("'x\\'; DROP TABLE t; --'"),
+            std::string::npos);
+  EXPECT_EQ(KillConnection(42), "KILL CONNECTION 42");
+}
+
 }  // namespace
 }  // namespace lockstep::sql
