@@ -1,0 +1,38 @@
+// CopyProgress: where a row copy stands, handed to the CopyObserver after
+// every chunk so the caller can persist a checkpoint and show progress.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/status.h"
+
+namespace lockstep::executor {
+
+struct CopyProgress {
+  int64_t rows_copied = 0;          // inserted by this run (rows already present are not counted)
+  int64_t rows_total_estimate = 0;  // t's row estimate, raised when the copy passes it
+  double rows_per_second = 0;       // this run's average, throttled time excluded
+  int64_t chunks = 0;               // chunks done by this run
+  int64_t chunk_rows = 0;           // the size the next chunk will ask for
+  int64_t throttled_ms = 0;
+  // Encoded keys (watermark.h) of the last chunk: it covered (lower, watermark].
+  std::optional<std::string> chunk_lower;  // nullopt: from the first row
+  std::optional<std::string> watermark;    // the last copied key; persist it to resume
+  int64_t last_chunk_rows = 0;
+  int64_t last_chunk_ms = 0;
+  bool done = false;
+};
+
+// Called after each chunk has committed. The caller persists the checkpoint
+// here (binlog position read BEFORE this watermark: replaying too much is
+// safe, skipping is not). An error stops the copy: the caller could not record
+// its progress, so it must not run ahead of its record.
+class CopyObserver {
+ public:
+  virtual ~CopyObserver() = default;
+  [[nodiscard]] virtual Status ChunkCopied(const CopyProgress& progress) = 0;
+};
+
+}  // namespace lockstep::executor

@@ -1,0 +1,110 @@
+#include "executor/copy/row_copier.h"
+
+#include <algorithm>
+
+#include "db/cutover_sql.h"
+#include "db/sql.h"
+#include "executor/copy/watermark.h"
+
+namespace lockstep::executor {
+
+RowCopier::RowCopier(Connection& conn, const ShadowTableInfo& info, Throttler& throttler,
+                     CopyObserver& observer, const Clock& clock, Sleeper& sleeper,
+                     RowCopierConfig config)
+    : conn_(conn),
+      info_(info),
+      throttler_(throttler),
+      observer_(observer),
+      clock_(clock),
+      sleeper_(sleeper),
+      config_(config) {}
+
+Status RowCopier::SetUpSession(CopyOutcome* outcome, ChunkSizerConfig* chunk) {
+  LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetReadCommitted()));
+  LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetInnodbLockWaitTimeout(config_.innodb_lock_wait_timeout_s)));
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> mode, conn_.QueryValue(sql::InnodbAutoincLockMode()));
+  outcome->autoinc_lock_mode = mode ? std::stoi(*mode) : -1;
+  const bool has_auto_increment =
+      std::any_of(info_.shadow_def.columns.begin(), info_.shadow_def.columns.end(),
+                  [](const sql::ColumnDef& c) { return c.auto_increment; });
+  if (outcome->autoinc_lock_mode != 2 && has_auto_increment) {
+    chunk->target_ms = std::min(chunk->target_ms, config_.autoinc_locked_target_ms);
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<sql::KeyTuple>> RowCopier::ReadKey(const std::string& query) {
+  LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, conn_.Query(query));
+  if (r.rows.empty()) return std::optional<sql::KeyTuple>();
+  sql::KeyTuple key;
+  for (const auto& value : r.rows[0]) {
+    if (!value) return Status::Internal("NULL in a primary key of " + info_.table);
+    key.push_back(*value);
+  }
+  return std::optional<sql::KeyTuple>(std::move(key));
+}
+
+Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_watermark) {
+  LOCKSTEP_ASSIGN_OR_RETURN(CopyLayout layout, MakeCopyLayout(info_));
+  CopyOutcome outcome;
+  ChunkSizerConfig chunk = config_.chunk;
+  LOCKSTEP_RETURN_IF_ERROR(SetUpSession(&outcome, &chunk));
+  ChunkSizer sizer(chunk);
+  RangeCopier range_copier(conn_, info_, layout, sleeper_, config_.range);
+  ThrottleGate gate(throttler_, clock_, sleeper_, config_.throttle);
+
+  std::optional<sql::KeyTuple> after;
+  if (resume_watermark) {
+    LOCKSTEP_ASSIGN_OR_RETURN(after, DecodeWatermark(*resume_watermark, layout.source.key.size()));
+  }
+  CopyProgress& progress = outcome.progress;
+  progress.watermark = resume_watermark;
+  LOCKSTEP_ASSIGN_OR_RETURN(QueryResult status, conn_.Query(sql::TableStatus(info_.schema, info_.table)));
+  progress.rows_total_estimate = std::stoll(status.Get(0, "TABLE_ROWS").value_or("0"));
+
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> upper, ReadKey(sql::MaxKey(layout.source)));
+  if (!upper) {  // t is empty: everything will come through the applier
+    progress.done = true;
+    return outcome;
+  }
+  int64_t active_ms = 0;
+  while (true) {
+    LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> stop, gate.Await());
+    progress.throttled_ms = gate.waited_ms();
+    if (stop) {
+      outcome.stopped = stop;
+      return outcome;
+    }
+    const int64_t want = sizer.rows();
+    const int64_t start = clock_.NowMillis();
+    const sql::KeyRange to_upper{after ? &*after : nullptr, &*upper};
+    LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> end,
+                              ReadKey(sql::ChunkEnd(layout.source, to_upper, want - 1)));
+    const bool last = !end.has_value();  // fewer than `want` rows left
+    if (last) end = upper;
+    LOCKSTEP_ASSIGN_OR_RETURN(uint64_t inserted,
+                              range_copier.Copy({after ? &*after : nullptr, &*end}));
+    const int64_t elapsed = std::max<int64_t>(clock_.NowMillis() - start, 0);
+    // A full chunk read `want` rows whether or not they were new.
+    sizer.Record(last ? static_cast<int64_t>(inserted) : want, elapsed);
+
+    active_ms += elapsed;
+    progress.chunk_lower = after ? std::optional<std::string>(EncodeWatermark(*after)) : std::nullopt;
+    progress.watermark = EncodeWatermark(*end);
+    progress.rows_copied += static_cast<int64_t>(inserted);
+    progress.rows_total_estimate = std::max(progress.rows_total_estimate, progress.rows_copied);
+    progress.rows_per_second = active_ms > 0 ? 1000.0 * static_cast<double>(progress.rows_copied) /
+                                                   static_cast<double>(active_ms)
+                                             : 0;
+    progress.chunks += 1;
+    progress.chunk_rows = sizer.rows();
+    progress.last_chunk_rows = static_cast<int64_t>(inserted);
+    progress.last_chunk_ms = elapsed;
+    progress.done = last;
+    after = std::move(end);
+    LOCKSTEP_RETURN_IF_ERROR(observer_.ChunkCopied(progress));
+    if (last) return outcome;
+  }
+}
+
+}  // namespace lockstep::executor
