@@ -68,8 +68,4 @@ std::string KillQuery(uint64_t connection_id) {
   return "KILL QUERY " + std::to_string(connection_id);
 }
 
-std::string KillConnection(uint64_t connection_id) {
-  return "KILL CONNECTION " + std::to_string(connection_id);
-}
-
 }  // namespace lockstep::sql

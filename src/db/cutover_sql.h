@@ -46,6 +46,6 @@ std::string CutoverRename(std::string_view schema, std::string_view table,
 // STATE and INFO of one connection ("Waiting for table metadata lock").
 std::string ThreadState(uint64_t connection_id);
 std::string KillQuery(uint64_t connection_id);
-std::string KillConnection(uint64_t connection_id);
+// KillConnection: see sql.h.
 
 }  // namespace lockstep::sql
