@@ -10,7 +10,7 @@ namespace lockstep {
 Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(ApplierLoopOptions options,
                                                         std::unique_ptr<Connection> shadow_conn,
                                                         ApplierTarget target,
-                                                        ColumnMapping mapping) {
+                                                        RowImageMapping mapping) {
   binlog::BinlogStreamOptions stream_options;
   stream_options.server_id = options.replica_server_id;
   stream_options.start_position = options.start_position;
@@ -30,7 +30,7 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(ApplierLoopOptions optio
 
 ApplierLoop::ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
                          std::unique_ptr<Connection> conn, ApplierTarget target,
-                         ColumnMapping mapping, size_t max_batch)
+                         RowImageMapping mapping, size_t max_batch)
     : stream_(std::move(stream)),
       conn_(std::move(conn)),
       applier_(conn_.get(), std::move(target), std::move(mapping)),

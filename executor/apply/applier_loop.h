@@ -32,7 +32,7 @@ class ApplierLoop {
   // Opens the stream and starts the thread. `shadow_conn` is the applier's own.
   static Result<std::unique_ptr<ApplierLoop>> Start(ApplierLoopOptions options,
                                                     std::unique_ptr<Connection> shadow_conn,
-                                                    ApplierTarget target, ColumnMapping mapping);
+                                                    ApplierTarget target, RowImageMapping mapping);
   ~ApplierLoop();  // stops the thread
   ApplierLoop(const ApplierLoop&) = delete;
   ApplierLoop& operator=(const ApplierLoop&) = delete;
@@ -55,7 +55,7 @@ class ApplierLoop {
 
  private:
   ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream, std::unique_ptr<Connection> conn,
-              ApplierTarget target, ColumnMapping mapping, size_t max_batch);
+              ApplierTarget target, RowImageMapping mapping, size_t max_batch);
   void Run();
   bool Covers(const binlog::GtidPosition& target) const;  // REQUIRES: mu_ held
 

@@ -20,7 +20,7 @@ bool AltersTable(const binlog::Statement& st, const std::string& table) {
 
 }  // namespace
 
-ChangeApplier::ChangeApplier(Connection* conn, ApplierTarget target, ColumnMapping mapping)
+ChangeApplier::ChangeApplier(Connection* conn, ApplierTarget target, RowImageMapping mapping)
     : conn_(conn), target_(std::move(target)), mapping_(std::move(mapping)) {}
 
 std::vector<std::string> ChangeApplier::Render(const binlog::Row& row) const {

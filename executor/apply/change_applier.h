@@ -18,7 +18,7 @@
 
 #include "common/status.h"
 #include "db/connection.h"
-#include "executor/apply/column_mapping.h"
+#include "executor/apply/row_image_mapping.h"
 #include "executor/binlog/transaction_reader.h"
 
 namespace lockstep {
@@ -32,7 +32,7 @@ struct ApplierTarget {
 class ChangeApplier {
  public:
   // `conn` writes the shadow table; it must not be shared with another thread.
-  ChangeApplier(Connection* conn, ApplierTarget target, ColumnMapping mapping);
+  ChangeApplier(Connection* conn, ApplierTarget target, RowImageMapping mapping);
 
   // Applies the row changes of `t` in `batch` (other tables' are ignored).
   // A statement that alters `t` itself fails the batch: the mapping would be
@@ -52,7 +52,7 @@ class ChangeApplier {
 
   Connection* conn_;
   ApplierTarget target_;
-  ColumnMapping mapping_;
+  RowImageMapping mapping_;
   uint64_t rows_applied_ = 0;
   uint64_t events_seen_ = 0;
 };

@@ -46,7 +46,7 @@ TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
   auto source = show("t");
   auto shadow = show("_t_new");
   ASSERT_TRUE(source.ok() && shadow.ok());
-  auto mapping = ColumnMapping::Build(*source, *shadow, {});
+  auto mapping = RowImageMapping::Build(*source, *shadow, {});
   ASSERT_TRUE(mapping.ok()) << mapping.status().ToString();
 
   const std::string start = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");

@@ -1,4 +1,4 @@
-#include "executor/apply/column_mapping.h"
+#include "executor/apply/row_image_mapping.h"
 
 #include <algorithm>
 #include <cctype>
@@ -38,9 +38,9 @@ binlog::ColumnSpec SpecOf(const sql::TableDef& table, const sql::ColumnDef& colu
   return spec;
 }
 
-Result<ColumnMapping> ColumnMapping::Build(const sql::TableDef& source, const sql::TableDef& shadow,
+Result<RowImageMapping> RowImageMapping::Build(const sql::TableDef& source, const sql::TableDef& shadow,
                                            const std::map<std::string, std::string>& renames) {
-  ColumnMapping m;
+  RowImageMapping m;
   m.source_column_count = source.columns.size();
   for (size_t i = 0; i < source.columns.size(); ++i) {
     const sql::ColumnDef& col = source.columns[i];

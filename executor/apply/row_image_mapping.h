@@ -20,13 +20,13 @@ struct MappedColumn {
   binlog::ColumnSpec spec;     // how to render its values (from t's definition)
 };
 
-struct ColumnMapping {
+struct RowImageMapping {
   std::vector<MappedColumn> columns;       // in t's order, only those _t_new has
   std::vector<size_t> key_positions;       // t's primary key, as indexes into `columns`
   size_t source_column_count = 0;
 
   // `renames`: t's column name -> _t_new's (RENAME COLUMN, CHANGE), lower case.
-  static Result<ColumnMapping> Build(const sql::TableDef& source, const sql::TableDef& shadow,
+  static Result<RowImageMapping> Build(const sql::TableDef& source, const sql::TableDef& shadow,
                                      const std::map<std::string, std::string>& renames);
 };
 
