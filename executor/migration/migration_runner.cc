@@ -6,6 +6,7 @@
 
 #include "common/logging.h"
 #include "executor/migration/native_change.h"
+#include "executor/migration/shadow_copy_run.h"
 #include "planner/report/plan_report.h"
 
 namespace lockstep {
@@ -131,13 +132,18 @@ Status MigrationRunner::RunNative(int64_t id, const Plan& plan, const PlanReques
   return Step(id, Phase::kCleanedUp, Phase::kDone, "done");
 }
 
-Status MigrationRunner::RunShadowCopy(int64_t, const Plan&, const PlanRequest&) {
+Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRequest& request) {
   if (topology_.dcs.size() > 1) {
     return Status::FailedPrecondition(
         "the shadow copy runs in one DC until the multi-DC coordinator lands; give a topology "
         "with one DC");
   }
-  return Status::FailedPrecondition("the shadow-copy executor is not wired into run yet");
+  const Budget& budget = topology_.BudgetFor(plan.zone_type);
+  ShadowCopyConfig config;
+  config.lock_wait_ms = budget.lock_wait_ms;
+  SystemClock clock;
+  ShadowCopyRun run(topology_.dcs[0], factory_, store_, clock, actor_, config);
+  return run.Run(id, plan, request.alter);
 }
 
 }  // namespace lockstep

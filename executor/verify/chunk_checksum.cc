@@ -1,5 +1,7 @@
 #include "executor/verify/chunk_checksum.h"
 
+#include <functional>
+
 #include <algorithm>
 
 #include "db/cutover_sql.h"
@@ -38,6 +40,24 @@ Result<ChunkChecksum::Sums> ChunkChecksum::Checksum(const sql::RangeTable& table
   return Sums{std::stoll(r.rows[0][0].value_or("0")), std::stoll(r.rows[0][1].value_or("0"))};
 }
 
+Result<bool> ChunkChecksum::CompareLocked(const sql::KeyRange& range,
+                                         const std::function<Result<bool>()>& compare) {
+  // REPEATABLE READ for this one transaction: its locking read takes the gaps
+  // too, so no row can be inserted into the range while it is compared.
+  LOCKSTEP_RETURN_IF_ERROR(conn_.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
+  LOCKSTEP_RETURN_IF_ERROR(conn_.Execute("START TRANSACTION"));
+  auto run = [&]() -> Result<bool> {
+    LOCKSTEP_RETURN_IF_ERROR(conn_.Query(sql::LockRangeShared(layout_.source, range)).status());
+    LOCKSTEP_RETURN_IF_ERROR(applier_.WaitForApplierCaughtUp());
+    return compare();
+  };
+  Result<bool> equal = run();
+  Status ended = conn_.Execute("COMMIT");
+  if (!equal.ok()) return equal.status();
+  LOCKSTEP_RETURN_IF_ERROR(ended);
+  return *equal;
+}
+
 Status ChunkChecksum::CheckChunk(RangeCopier& copier, const sql::KeyRange& range,
                                  ChecksumChunkResult* result) {
   using Outcome = ChecksumChunkResult::Outcome;
@@ -62,11 +82,19 @@ Status ChunkChecksum::CheckChunk(RangeCopier& copier, const sql::KeyRange& range
     result->outcome = Outcome::kMatchAfterCatchUp;
     return Status::Ok();
   }
+  // Still different: the chunk may be hot (rows change faster than the
+  // applier catches up). Compare once more with the chunk's rows in t held
+  // against writers, after the applier reached the position read under the
+  // lock: both sides are then one moment. Writers of this chunk wait that long.
+  LOCKSTEP_ASSIGN_OR_RETURN(equal, CompareLocked(range, compare));
+  if (equal) {
+    result->outcome = Outcome::kMatchAfterCatchUp;
+    return Status::Ok();
+  }
   LOCKSTEP_ASSIGN_OR_RETURN(uint64_t inserted, copier.Recopy(range));
   result->recopied_rows = static_cast<int64_t>(inserted);
   for (int i = 0; i < std::max(config_.rechecks_after_recopy, 1); ++i) {
-    LOCKSTEP_RETURN_IF_ERROR(applier_.WaitForApplierCaughtUp());
-    LOCKSTEP_ASSIGN_OR_RETURN(equal, compare());
+    LOCKSTEP_ASSIGN_OR_RETURN(equal, CompareLocked(range, compare));
     if (equal) {
       result->outcome = Outcome::kMatchAfterRecopy;
       return Status::Ok();

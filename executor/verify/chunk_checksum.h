@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -95,6 +96,8 @@ class ChunkChecksum {
   };
   Result<Sums> Checksum(const sql::RangeTable& table, const std::vector<sql::ChecksumValue>& values,
                         const sql::KeyRange& range);
+  // Compares with the range's rows in t share-locked, after a catch-up.
+  Result<bool> CompareLocked(const sql::KeyRange& range, const std::function<Result<bool>()>& compare);
   // Compares, catches up, re-copies as needed; fills `result`.
   Status CheckChunk(RangeCopier& copier, const sql::KeyRange& range, ChecksumChunkResult* result);
 

@@ -21,6 +21,7 @@ constexpr const char* kUsage =
     "--yes is required: without it the plan is shown and nothing runs.\n"
     "--strategy copy forces lockstep's shadow copy where the server could change the\n"
     "table natively (throttled, resumable, cut over at a chosen moment).\n"
+    "A shadow copy ends cut over with the old table kept as _<table>_old.\n"
     "Exit 0 when the migration is done, 1 when the plan is blocked, 2 for usage or\n"
     "config errors, 3 when the migration failed (the state database says where).\n\n"
     "Options";
@@ -102,7 +103,9 @@ int RunRun(const std::vector<std::string>& args, CommandIo io) {
            << outcome->plan.table << ", " << StrategyName(outcome->plan.strategy)
            << "): " << PhaseName(outcome->phase) << "\n";
   }
-  return outcome->phase == Phase::kDone ? kExitOk : kExitRuntime;
+  // cut_over: the new table is live and the old one kept for its retention.
+  const bool finished = outcome->phase == Phase::kDone || outcome->phase == Phase::kCutOver;
+  return finished ? kExitOk : kExitRuntime;
 }
 
 }  // namespace lockstep::cli

@@ -141,6 +141,12 @@ std::string CopyRange(const RangeTable& source, const RangeTable& target,
   return out + " ORDER BY " + KeyList("src", source.key);
 }
 
+std::string LockRangeShared(const RangeTable& table, const KeyRange& range) {
+  return "SELECT COUNT(*) FROM " + QualifiedName(table.schema, table.table) +
+         " FORCE INDEX (PRIMARY) WHERE " + KeyRangeCondition(table.key, range) +
+         " LOCK IN SHARE MODE";
+}
+
 std::string DeleteRange(const RangeTable& table, const KeyRange& range) {
   return "DELETE FROM " + QualifiedName(table.schema, table.table) + " WHERE " +
          RangeCondition("", table.key, range);

@@ -80,6 +80,10 @@ std::string CopyRange(const RangeTable& source, const RangeTable& target,
                       const std::vector<ColumnCopy>& columns, InsertMode mode,
                       const KeyRange& range);
 std::string DeleteRange(const RangeTable& table, const KeyRange& range);
+// SELECT COUNT(*) FROM table WHERE range LOCK IN SHARE MODE: under REPEATABLE
+// READ it holds the rows and the gaps of the range against writers, so a
+// checksum of a hot chunk compares both tables at one moment.
+std::string LockRangeShared(const RangeTable& table, const KeyRange& range);
 
 // How one column is read for a checksum: cast to the type the new table
 // stores, then put in a form whose bytes compare equal across charsets.

@@ -1,0 +1,257 @@
+#include "executor/migration/shadow_copy_run.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "common/logging.h"
+#include "db/sql.h"
+#include "executor/apply/applier_loop.h"
+#include "executor/common/sleeper.h"
+#include "executor/copy/row_copier.h"
+#include "executor/copy/throttler.h"
+#include "executor/cutover/applier_drain.h"
+#include "executor/cutover/cutover_session.h"
+#include "executor/shadow/shadow_spec.h"
+#include "executor/shadow/shadow_table.h"
+#include "executor/shadow/state_store_artifact_recorder.h"
+#include "executor/verify/chunk_checksum.h"
+
+namespace lockstep {
+namespace {
+
+// The applier as the copier, the checksum and the cut-over need it.
+class ApplierHooks final : public executor::Throttler,
+                           public executor::ApplierCatchUp,
+                           public executor::ApplierDrain,
+                           public executor::CopyObserver,
+                           public executor::ChecksumObserver {
+ public:
+  // `applier` is a reference to the owner's pointer: the applier is restarted
+  // (a new object) after a cut-over attempt that stopped it and then failed.
+  ApplierHooks(std::unique_ptr<ApplierLoop>& applier, Connection& probe, StateStore& store, int64_t id,
+               std::string dc, size_t max_backlog)
+      : applier_(applier), probe_(probe), store_(store), id_(id), dc_(std::move(dc)),
+        max_backlog_(max_backlog) {}
+
+  // Fails closed: an applier that stopped stops the copy; one that falls
+  // behind makes it wait rather than fall further behind forever.
+  Result<executor::ThrottleDecision> Check() override {
+    if (Status s = applier_->status(); !s.ok()) {
+      return executor::ThrottleDecision::Stop("the applier stopped: " + s.ToString());
+    }
+    if (applier_->backlog() > max_backlog_) {
+      return executor::ThrottleDecision::Wait(100, "the applier is " +
+                                                       std::to_string(applier_->backlog()) +
+                                                       " transactions behind");
+    }
+    return executor::ThrottleDecision::Proceed();
+  }
+
+  Status WaitForApplierCaughtUp() override {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto pos, probe_.QueryValue("SELECT @@gtid_binlog_pos"));
+    return applier_->WaitApplied(pos.value_or(""), 60000);
+  }
+
+  Status DrainApplierTo(const std::string& gtid_binlog_pos, int64_t timeout_ms) override {
+    return applier_->WaitApplied(gtid_binlog_pos, timeout_ms);
+  }
+
+  // The checkpoint: the applied position is read before the watermark is
+  // recorded, so a resume replays (harmless) rather than skips (data loss).
+  Status ChunkCopied(const executor::CopyProgress& p) override {
+    Checkpoint cp;
+    cp.binlog_gtid = applier_->applied_position();
+    cp.copy_watermark = p.watermark;
+    cp.rows_copied = std::max<int64_t>(0, p.rows_copied);
+    cp.rows_total_estimate = std::max<int64_t>(0, p.rows_total_estimate);
+    cp.applier_events = static_cast<int64_t>(applier_->rows_applied());
+    if (p.chunks % 20 == 0 || p.done) {
+      DcLogger(dc_)->info("copy: {} / ~{} rows, {:.0f} rows/s, applier {} rows behind {}",
+                          p.rows_copied, p.rows_total_estimate, p.rows_per_second,
+                          applier_->rows_applied(), applier_->backlog());
+    }
+    return store_.SaveCheckpoint(id_, dc_, cp);
+  }
+
+  Status ChunkChecked(const executor::ChecksumChunkResult& r) override {
+    if (r.outcome == executor::ChecksumChunkResult::Outcome::kMatch) return Status::Ok();
+    auto appended = store_.AppendEvent(
+        {id_, "lockstep", "checksum_chunk", dc_,
+         std::string(executor::ChecksumOutcomeName(r.outcome)) + " up to " + r.upper, ""});
+    return appended.ok() ? Status::Ok() : appended.status();
+  }
+
+ private:
+  std::unique_ptr<ApplierLoop>& applier_;
+  Connection& probe_;
+  StateStore& store_;
+  const int64_t id_;
+  const std::string dc_;
+  const size_t max_backlog_;
+};
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+}  // namespace
+
+ShadowCopyRun::ShadowCopyRun(const DcConfig& dc, ConnectionFactory& factory, StateStore& store,
+                             const Clock& clock, std::string actor, ShadowCopyConfig config)
+    : dc_(dc), factory_(factory), store_(store), clock_(clock), actor_(std::move(actor)),
+      config_(config) {}
+
+Status ShadowCopyRun::Step(int64_t id, Phase from, Phase to, const std::string& reason) {
+  MainLogger()->info("migration {}: {} -> {}", id, PhaseName(from), PhaseName(to));
+  LOCKSTEP_RETURN_IF_ERROR(store_.TransitionPhase(id, from, to, actor_, reason));
+  return store_.TransitionDcPhase(id, dc_.name, from, to, actor_, reason);
+}
+
+Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& alter) {
+  auto log = DcLogger(dc_.name);
+  LOCKSTEP_ASSIGN_OR_RETURN(auto ddl_conn, factory_.Connect(dc_));
+  // The applier starts where the binlog stood before the shadow existed and
+  // before the first row was copied: every later change reaches _t_new.
+  LOCKSTEP_ASSIGN_OR_RETURN(auto start, ddl_conn->QueryValue("SELECT @@gtid_binlog_pos"));
+  const std::string start_position = start.value_or("");
+
+  executor::StateStoreArtifactRecorder recorder(store_, id, dc_.name);
+  LOCKSTEP_ASSIGN_OR_RETURN(executor::ShadowSpec spec,
+                            executor::ShadowSpecFromAlter(alter, plan.schema));
+  executor::ShadowTable shadow(*ddl_conn, recorder, spec);
+  LOCKSTEP_ASSIGN_OR_RETURN(executor::ShadowTableInfo info, shadow.Ensure());
+  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kPlanned, Phase::kShadowCreated,
+                                "created " + info.shadow_table));
+  Checkpoint first;
+  first.binlog_gtid = start_position;
+  LOCKSTEP_RETURN_IF_ERROR(store_.SaveCheckpoint(id, dc_.name, first));
+
+  std::map<std::string, std::string> renames;
+  for (const auto& pair : info.mapping.copied) renames[Lower(pair.old_name)] = Lower(pair.new_name);
+  LOCKSTEP_ASSIGN_OR_RETURN(RowImageMapping mapping,
+                            RowImageMapping::Build(info.source_def, info.shadow_def, renames));
+  LOCKSTEP_ASSIGN_OR_RETURN(std::string password, ResolvePassword(dc_));
+  ApplierLoopOptions applier_options;
+  applier_options.dc = dc_;
+  applier_options.password = password;
+  // A replica id no real server uses; one per migration.
+  applier_options.replica_server_id = 0x4C530000u + static_cast<uint32_t>(id % 0x10000);
+  std::unique_ptr<ApplierLoop> applier;
+  auto start_applier = [&](const std::string& from) -> Status {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto applier_conn, factory_.Connect(dc_));
+    applier_options.start_position = from;
+    LOCKSTEP_ASSIGN_OR_RETURN(
+        applier, ApplierLoop::Start(applier_options, std::move(applier_conn),
+                                    {plan.schema, plan.table, info.shadow_table}, mapping));
+    return Status::Ok();
+  };
+  LOCKSTEP_RETURN_IF_ERROR(start_applier(start_position));
+
+  LOCKSTEP_ASSIGN_OR_RETURN(auto probe_conn, factory_.Connect(dc_));
+  ApplierHooks hooks(applier, *probe_conn, store_, id, dc_.name, config_.max_applier_backlog);
+  executor::RealSleeper& sleeper = executor::RealSleeper::Instance();
+
+  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kShadowCreated, Phase::kCopying, "copying rows"));
+  LOCKSTEP_ASSIGN_OR_RETURN(auto copy_conn, factory_.Connect(dc_));
+  executor::RowCopierConfig copy_config;
+  copy_config.chunk.target_ms = config_.chunk_target_ms;
+  executor::RowCopier copier(*copy_conn, info, hooks, hooks, clock_, sleeper, copy_config);
+  LOCKSTEP_ASSIGN_OR_RETURN(executor::CopyOutcome copied, copier.Run(std::nullopt));
+  if (copied.stopped) return Status::Internal("the copy stopped: " + *copied.stopped);
+  log->info("copy done: {} rows at {:.0f} rows/s", copied.progress.rows_copied,
+            copied.progress.rows_per_second);
+
+  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCopying, Phase::kVerifying, "checksum"));
+  LOCKSTEP_ASSIGN_OR_RETURN(auto checksum_conn, factory_.Connect(dc_));
+  executor::ChunkChecksum checksum(*checksum_conn, info, hooks, hooks, hooks, clock_, sleeper);
+  LOCKSTEP_ASSIGN_OR_RETURN(executor::ChecksumVerdict verdict, checksum.Run());
+  if (!verdict.passed) {
+    return Status::FailedPrecondition(
+        "checksum: " + std::to_string(verdict.mismatches.size()) + " chunk(s) of " +
+        info.shadow_table + " still differ from " + plan.table + " after re-copying" +
+        (verdict.stopped ? " (stopped: " + *verdict.stopped + ")" : ""));
+  }
+  log->info("checksum passed: {} chunks, {} rows, {} re-copied", verdict.chunks, verdict.rows,
+            verdict.recopied);
+  (void)store_.AppendEvent({id, actor_, "checksum_passed", dc_.name,
+                            std::to_string(verdict.chunks) + " chunks, " +
+                                std::to_string(verdict.rows) + " rows",
+                            ""});
+  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kVerifying, Phase::kReady, "verified"));
+
+  // The cut-over: lock, drain, rename; a failed attempt releases everything
+  // and is retried with backoff.
+  executor::CutoverConfig cut;
+  cut.schema = plan.schema;
+  cut.table = plan.table;
+  cut.lock_wait_ms = config_.lock_wait_ms;
+  cut.drain_timeout_ms = config_.drain_timeout_ms;
+  int64_t backoff = config_.first_backoff_ms;
+  Status last;
+  std::optional<int64_t> committed_attempt;  // once COMMIT is recorded: roll forward only
+  for (int attempt = 1; attempt <= config_.cutover_attempts; ++attempt) {
+    if (!committed_attempt) {
+      LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kReady, Phase::kCuttingOver,
+                                    "cut-over attempt " + std::to_string(attempt)));
+    }
+    LOCKSTEP_ASSIGN_OR_RETURN(
+        CutoverAttempt record,
+        committed_attempt ? Result<CutoverAttempt>(CutoverAttempt{})
+                          : store_.BeginCutoverAttempt(
+                                id, config_.lock_wait_ms + config_.drain_timeout_ms + 5000, actor_));
+    executor::CutoverSession session(factory_, dc_, recorder, hooks, clock_, sleeper, cut);
+    last = session.Prepare();
+    if (last.ok()) {
+      // Drained under the lock: nothing of t is left for the applier, and
+      // after the rename it would only meet the new table's rows.
+      applier->Stop();
+      if (!committed_attempt) {
+        // Persist before acting: once COMMIT is recorded it only rolls forward.
+        LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(
+            record.id, CutoverDecision::kCommit, std::nullopt, actor_, "ready"));
+        committed_attempt = record.id;
+      }
+      last = session.Commit();
+      if (session.state() == executor::CutoverState::kCommitted) {
+        const auto& t = session.report().timings;
+        log->info("cut over: writes held {} ms (lock {} ms, drain {} ms, rename {} ms)",
+                  t.writes_blocked_ms, t.lock_wait_ms, t.drain_ms, t.rename_ms);
+        return Step(id, Phase::kCuttingOver, Phase::kCutOver,
+                    "renamed; writes held " + std::to_string(t.writes_blocked_ms) + " ms");
+      }
+      if (session.state() != executor::CutoverState::kAborted) {
+        // The rename's outcome is not clean: stop and ask, never guess.
+        return Status::FailedPrecondition(
+            "the cut-over's outcome is " +
+            std::string(executor::CutoverStateName(session.state())) + ": " + last.ToString() +
+            "; check which of " + plan.table + ", " + info.shadow_table + " and " +
+            info.old_table + " exist before anything else");
+      }
+      // Released before the rename: t is unchanged. Carry on applying from
+      // where the applier stood, and try again.
+      const std::string from = applier->applied_position();
+      applier.reset();
+      LOCKSTEP_RETURN_IF_ERROR(start_applier(from));
+    } else {
+      (void)session.Abort();
+      if (!committed_attempt) {
+        LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(
+            record.id, CutoverDecision::kAbort, std::nullopt, actor_, last.ToString()));
+        LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCuttingOver, Phase::kReady, "attempt aborted"));
+      }
+    }
+    log->warn("cut-over attempt {} failed: {}; retrying in {} ms", attempt, last.ToString(),
+              backoff);
+    sleeper.SleepFor(backoff);
+    backoff *= 2;
+  }
+  return last.WithContext("the cut-over failed " + std::to_string(config_.cutover_attempts) +
+                          " times" + (committed_attempt ? " after COMMIT was recorded; it must "
+                                                          "be finished, not abandoned"
+                                                        : ""));
+}
+
+}  // namespace lockstep

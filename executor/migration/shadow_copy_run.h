@@ -1,0 +1,50 @@
+// One DC's shadow-copy migration, start to cut-over: create `_t_new`, start
+// the applier from the binlog position read before anything else, copy the
+// rows in chunks (checkpointing the applied position, then the watermark),
+// verify by checksum, and swap the tables atomically with retries.
+//
+// Every step is recorded in the state store before it is taken.
+#pragma once
+
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "config/topology.h"
+#include "db/connection.h"
+#include "planner/plan/plan.h"
+#include "planner/sql/ast.h"
+#include "state/state_store.h"
+
+namespace lockstep {
+
+struct ShadowCopyConfig {
+  int64_t chunk_target_ms = 500;
+  int64_t lock_wait_ms = 2000;      // the zone's lock budget
+  int64_t drain_timeout_ms = 3000;  // the applier must catch up under the lock in this
+  int cutover_attempts = 5;
+  int64_t first_backoff_ms = 500;   // doubled after each failed attempt
+  // The applier is allowed this many transactions behind before the copy waits.
+  size_t max_applier_backlog = 2000;
+};
+
+class ShadowCopyRun {
+ public:
+  ShadowCopyRun(const DcConfig& dc, ConnectionFactory& factory, StateStore& store,
+                const Clock& clock, std::string actor, ShadowCopyConfig config);
+
+  // Runs migration `id` (recorded, phase planned) to cut_over.
+  [[nodiscard]] Status Run(int64_t id, const Plan& plan, const sql::AlterTable& alter);
+
+ private:
+  Status Step(int64_t id, Phase from, Phase to, const std::string& reason);
+
+  const DcConfig& dc_;
+  ConnectionFactory& factory_;
+  StateStore& store_;
+  const Clock& clock_;
+  const std::string actor_;
+  const ShadowCopyConfig config_;
+};
+
+}  // namespace lockstep
