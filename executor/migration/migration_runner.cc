@@ -1,5 +1,6 @@
 #include "executor/migration/migration_runner.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <sstream>
@@ -7,7 +8,9 @@
 #include "common/logging.h"
 #include "executor/migration/native_change.h"
 #include "executor/migration/shadow_copy_run.h"
+#include "db/sql.h"
 #include "planner/report/plan_report.h"
+#include "planner/sql/statement_parser.h"
 
 namespace lockstep {
 namespace {
@@ -22,6 +25,11 @@ std::vector<std::string> EffectClauses(const sql::AlterTable& alter) {
 }
 
 }  // namespace
+
+std::string NormalizedAlter(const std::string& schema, const std::string& table,
+                            const sql::AlterTable& alter) {
+  return sql::AlterTableClauses(schema, table, EffectClauses(alter));
+}
 
 std::string AlterFingerprint(const std::string& alter_sql) {
   uint64_t h = 1469598103934665603ULL;
@@ -76,8 +84,10 @@ Result<RunOutcome> MigrationRunner::Run(const PlanRequest& request, const RunOpt
   MigrationSpec spec;
   spec.table_schema = plan.schema;
   spec.table_name = plan.table;
-  spec.alter_sql = request.alter_sql;
-  spec.alter_fingerprint = AlterFingerprint(request.alter_sql);
+  // Stored as one normalized statement: a resume parses it back, and compares
+  // its fingerprint with a change given again.
+  spec.alter_sql = NormalizedAlter(plan.schema, plan.table, request.alter);
+  spec.alter_fingerprint = AlterFingerprint(spec.alter_sql);
   spec.plan_json = plan_json.str();
   spec.zone = plan.zone;
   spec.skew_class = plan.skew_class;
@@ -144,6 +154,56 @@ Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRe
   SystemClock clock;
   ShadowCopyRun run(topology_.dcs[0], factory_, store_, clock, actor_, config);
   return run.Run(id, plan, request.alter);
+}
+
+Result<RunOutcome> MigrationRunner::Resume(const std::string& schema, const std::string& table,
+                                           const std::optional<sql::AlterTable>& alter,
+                                           const RunOptions& options) {
+  actor_ = options.actor.empty() ? "lockstep" : options.actor;
+  LOCKSTEP_ASSIGN_OR_RETURN(auto active, store_.ActiveMigrationFor(schema, table));
+  if (!active) {
+    return Status::NotFound("no unfinished migration of " + schema + "." + table + " in " +
+                            store_.path());
+  }
+  const MigrationRecord& record = *active;
+  // The world must still be the one the migration was planned in.
+  std::vector<std::string> dcs;
+  for (const auto& dc : topology_.dcs) dcs.push_back(dc.name);
+  std::sort(dcs.begin(), dcs.end());
+  if (dcs != record.spec.dcs) {
+    return Status::FailedPrecondition("the topology's DCs are not the ones migration " +
+                                      std::to_string(record.id) + " was started with");
+  }
+  if (alter && AlterFingerprint(NormalizedAlter(schema, table, *alter)) !=
+                   record.spec.alter_fingerprint) {
+    return Status::FailedPrecondition("the change given is not the one migration " +
+                                      std::to_string(record.id) + " runs: " +
+                                      record.spec.alter_sql);
+  }
+  if (IsNative(record.spec.strategy)) {
+    return Status::FailedPrecondition(
+        "migration " + std::to_string(record.id) + " is a native change, which cannot be "
+        "resumed part-way: check each DC's table and finish it there");
+  }
+  LOCKSTEP_ASSIGN_OR_RETURN(sql::AlterTable stored, sql::ParseAlterTable(record.spec.alter_sql));
+  RunOutcome outcome;
+  outcome.migration_id = record.id;
+  Plan& plan = outcome.plan;
+  plan.schema = schema;
+  plan.table = table;
+  plan.alter_sql = record.spec.alter_sql;
+  plan.strategy = record.spec.strategy;
+  plan.skew_class = record.spec.skew_class;
+  plan.cutover_mode = record.spec.cutover_mode;
+  if (const ZoneConfig* zone = topology_.ZoneOf(schema, table)) plan.zone_type = zone->type;
+  (void)store_.AppendEvent({record.id, actor_, "resumed", std::nullopt,
+                            "resumed in phase " + std::string(PhaseName(record.phase)), ""});
+  PlanRequest request{schema, table, stored, record.spec.alter_sql};
+  Status ran = RunShadowCopy(record.id, plan, request);
+  if (!ran.ok()) return Fail(record.id, ran);
+  LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord after, store_.GetMigration(record.id));
+  outcome.phase = after.phase;
+  return outcome;
 }
 
 }  // namespace lockstep

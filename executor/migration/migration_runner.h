@@ -37,6 +37,14 @@ class MigrationRunner {
   // returned (phase planned, id 0) without touching any DC.
   [[nodiscard]] Result<RunOutcome> Run(const PlanRequest& request, const RunOptions& options);
 
+  // Continues the unfinished migration of schema.table from the phase and
+  // checkpoint the state database holds. Refuses when the topology's DCs, or
+  // the change (when `alter` is given), are not the ones it was started with;
+  // the shadow table is checked against t as it is now.
+  [[nodiscard]] Result<RunOutcome> Resume(const std::string& schema, const std::string& table,
+                                          const std::optional<sql::AlterTable>& alter,
+                                          const RunOptions& options);
+
  private:
   Status RunNative(int64_t id, const Plan& plan, const PlanRequest& request);
   Status RunShadowCopy(int64_t id, const Plan& plan, const PlanRequest& request);
@@ -49,6 +57,10 @@ class MigrationRunner {
   StateStore& store_;
   std::string actor_;
 };
+
+// ALTER TABLE `schema`.`table` <clauses> without ALGORITHM/LOCK: what is stored.
+std::string NormalizedAlter(const std::string& schema, const std::string& table,
+                            const sql::AlterTable& alter);
 
 // A stable fingerprint of an ALTER: lower case, whitespace collapsed, FNV-1a
 // 64 in hex. A resume compares it with the recorded one.

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "common/logging.h"
+#include "db/artifact_names.h"
 #include "db/sql.h"
 #include "executor/apply/applier_loop.h"
 #include "executor/common/sleeper.h"
@@ -112,22 +114,49 @@ Status ShadowCopyRun::Step(int64_t id, Phase from, Phase to, const std::string& 
 
 Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& alter) {
   auto log = DcLogger(dc_.name);
+  // Where this migration stands: a fresh one is planned; a resumed one is
+  // wherever the state database says it stopped, with its checkpoint.
+  LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id));
+  Phase phase = record.phase;
+  LOCKSTEP_ASSIGN_OR_RETURN(DcProgress progress, store_.GetDcProgress(id, dc_.name));
+  const Checkpoint& checkpoint = progress.checkpoint;
   LOCKSTEP_ASSIGN_OR_RETURN(auto ddl_conn, factory_.Connect(dc_));
+
   // The applier starts where the binlog stood before the shadow existed and
-  // before the first row was copied: every later change reaches _t_new.
-  LOCKSTEP_ASSIGN_OR_RETURN(auto start, ddl_conn->QueryValue("SELECT @@gtid_binlog_pos"));
-  const std::string start_position = start.value_or("");
+  // before the first row was copied, or from the last checkpoint: every later
+  // change reaches _t_new (replaying some twice is harmless).
+  std::string start_position;
+  if (phase == Phase::kPlanned || !checkpoint.binlog_gtid) {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto start, ddl_conn->QueryValue("SELECT @@gtid_binlog_pos"));
+    start_position = start.value_or("");
+  } else {
+    start_position = *checkpoint.binlog_gtid;
+    log->info("resuming migration {} in phase {} from {} (watermark {})", id, PhaseName(phase),
+              start_position, checkpoint.copy_watermark.value_or("none"));
+  }
 
   executor::StateStoreArtifactRecorder recorder(store_, id, dc_.name);
   LOCKSTEP_ASSIGN_OR_RETURN(executor::ShadowSpec spec,
                             executor::ShadowSpecFromAlter(alter, plan.schema));
   executor::ShadowTable shadow(*ddl_conn, recorder, spec);
+  if (phase == Phase::kCutOver) return Status::Ok();
+  if (phase == Phase::kCuttingOver) {
+    // The shadow may already be the table: look before doing anything.
+    Status finished = FinishCutover(id, plan);
+    if (!finished.IsUnavailable()) return finished;
+    LOCKSTEP_ASSIGN_OR_RETURN(record, store_.GetMigration(id));
+    phase = record.phase;  // ready, or cutting_over with COMMIT recorded
+  }
+  // Creates _t_new, or checks that an earlier run's is exactly what this
+  // change makes of t as it is now (a changed t or ALTER is refused here).
   LOCKSTEP_ASSIGN_OR_RETURN(executor::ShadowTableInfo info, shadow.Ensure());
-  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kPlanned, Phase::kShadowCreated,
-                                "created " + info.shadow_table));
-  Checkpoint first;
-  first.binlog_gtid = start_position;
-  LOCKSTEP_RETURN_IF_ERROR(store_.SaveCheckpoint(id, dc_.name, first));
+  if (phase == Phase::kPlanned) {
+    Checkpoint first;
+    first.binlog_gtid = start_position;
+    LOCKSTEP_RETURN_IF_ERROR(store_.SaveCheckpoint(id, dc_.name, first));
+    LOCKSTEP_RETURN_IF_ERROR(Step(id, phase, Phase::kShadowCreated, "created " + info.shadow_table));
+    phase = Phase::kShadowCreated;
+  }
 
   std::map<std::string, std::string> renames;
   for (const auto& pair : info.mapping.copied) renames[Lower(pair.old_name)] = Lower(pair.new_name);
@@ -143,9 +172,17 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   auto start_applier = [&](const std::string& from) -> Status {
     LOCKSTEP_ASSIGN_OR_RETURN(auto applier_conn, factory_.Connect(dc_));
     applier_options.start_position = from;
-    LOCKSTEP_ASSIGN_OR_RETURN(
-        applier, ApplierLoop::Start(applier_options, std::move(applier_conn),
-                                    {plan.schema, plan.table, info.shadow_table}, mapping));
+    auto started = ApplierLoop::Start(applier_options, std::move(applier_conn),
+                                      {plan.schema, plan.table, info.shadow_table}, mapping);
+    if (!started.ok()) {
+      if (started.status().server_errno() == 1236) {
+        return Status::FailedPrecondition(
+            "the binlog no longer holds position " + from + " (purged?): the migration "
+            "cannot resume from its checkpoint; abort it and start again");
+      }
+      return started.status();
+    }
+    applier = std::move(*started);
     return Status::Ok();
   };
   LOCKSTEP_RETURN_IF_ERROR(start_applier(start_position));
@@ -154,33 +191,40 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   ApplierHooks hooks(applier, *probe_conn, store_, id, dc_.name, config_.max_applier_backlog);
   executor::RealSleeper& sleeper = executor::RealSleeper::Instance();
 
-  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kShadowCreated, Phase::kCopying, "copying rows"));
-  LOCKSTEP_ASSIGN_OR_RETURN(auto copy_conn, factory_.Connect(dc_));
-  executor::RowCopierConfig copy_config;
-  copy_config.chunk.target_ms = config_.chunk_target_ms;
-  executor::RowCopier copier(*copy_conn, info, hooks, hooks, clock_, sleeper, copy_config);
-  LOCKSTEP_ASSIGN_OR_RETURN(executor::CopyOutcome copied, copier.Run(std::nullopt));
-  if (copied.stopped) return Status::Internal("the copy stopped: " + *copied.stopped);
-  log->info("copy done: {} rows at {:.0f} rows/s", copied.progress.rows_copied,
-            copied.progress.rows_per_second);
-
-  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCopying, Phase::kVerifying, "checksum"));
-  LOCKSTEP_ASSIGN_OR_RETURN(auto checksum_conn, factory_.Connect(dc_));
-  executor::ChunkChecksum checksum(*checksum_conn, info, hooks, hooks, hooks, clock_, sleeper);
-  LOCKSTEP_ASSIGN_OR_RETURN(executor::ChecksumVerdict verdict, checksum.Run());
-  if (!verdict.passed) {
-    return Status::FailedPrecondition(
-        "checksum: " + std::to_string(verdict.mismatches.size()) + " chunk(s) of " +
-        info.shadow_table + " still differ from " + plan.table + " after re-copying" +
-        (verdict.stopped ? " (stopped: " + *verdict.stopped + ")" : ""));
+  if (phase == Phase::kShadowCreated || phase == Phase::kCopying) {
+    if (phase == Phase::kShadowCreated) {
+      LOCKSTEP_RETURN_IF_ERROR(Step(id, phase, Phase::kCopying, "copying rows"));
+    }
+    LOCKSTEP_ASSIGN_OR_RETURN(auto copy_conn, factory_.Connect(dc_));
+    executor::RowCopierConfig copy_config;
+    copy_config.chunk.target_ms = config_.chunk_target_ms;
+    executor::RowCopier copier(*copy_conn, info, hooks, hooks, clock_, sleeper, copy_config);
+    LOCKSTEP_ASSIGN_OR_RETURN(executor::CopyOutcome copied, copier.Run(checkpoint.copy_watermark));
+    if (copied.stopped) return Status::Internal("the copy stopped: " + *copied.stopped);
+    log->info("copy done: {} rows at {:.0f} rows/s", copied.progress.rows_copied,
+              copied.progress.rows_per_second);
+    LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCopying, Phase::kVerifying, "checksum"));
+    phase = Phase::kVerifying;
   }
-  log->info("checksum passed: {} chunks, {} rows, {} re-copied", verdict.chunks, verdict.rows,
-            verdict.recopied);
-  (void)store_.AppendEvent({id, actor_, "checksum_passed", dc_.name,
-                            std::to_string(verdict.chunks) + " chunks, " +
-                                std::to_string(verdict.rows) + " rows",
-                            ""});
-  LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kVerifying, Phase::kReady, "verified"));
+
+  if (phase == Phase::kVerifying) {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto checksum_conn, factory_.Connect(dc_));
+    executor::ChunkChecksum checksum(*checksum_conn, info, hooks, hooks, hooks, clock_, sleeper);
+    LOCKSTEP_ASSIGN_OR_RETURN(executor::ChecksumVerdict verdict, checksum.Run());
+    if (!verdict.passed) {
+      return Status::FailedPrecondition(
+          "checksum: " + std::to_string(verdict.mismatches.size()) + " chunk(s) of " +
+          info.shadow_table + " still differ from " + plan.table + " after re-copying" +
+          (verdict.stopped ? " (stopped: " + *verdict.stopped + ")" : ""));
+    }
+    log->info("checksum passed: {} chunks, {} rows, {} re-copied", verdict.chunks, verdict.rows,
+              verdict.recopied);
+    (void)store_.AppendEvent({id, actor_, "checksum_passed", dc_.name,
+                              std::to_string(verdict.chunks) + " chunks, " +
+                                  std::to_string(verdict.rows) + " rows",
+                              ""});
+    LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kVerifying, Phase::kReady, "verified"));
+  }
 
   // The cut-over: lock, drain, rename; a failed attempt releases everything
   // and is retried with backoff.
@@ -192,6 +236,13 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   int64_t backoff = config_.first_backoff_ms;
   Status last;
   std::optional<int64_t> committed_attempt;  // once COMMIT is recorded: roll forward only
+  if (phase == Phase::kCuttingOver) {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto attempts, store_.ListCutoverAttempts(id));
+    if (attempts.empty() || attempts.back().decision != CutoverDecision::kCommit) {
+      return Status::Internal("cutting_over without a committed attempt after a restart");
+    }
+    committed_attempt = attempts.back().id;
+  }
   for (int attempt = 1; attempt <= config_.cutover_attempts; ++attempt) {
     if (!committed_attempt) {
       LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kReady, Phase::kCuttingOver,
@@ -252,6 +303,41 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
                           " times" + (committed_attempt ? " after COMMIT was recorded; it must "
                                                           "be finished, not abandoned"
                                                         : ""));
+}
+
+Status ShadowCopyRun::FinishCutover(int64_t id, const Plan& plan) {
+  // A crash inside the cut-over: the sessions died with the process, so
+  // locks are gone and a queued RENAME was abandoned. Read the ground truth.
+  LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory_.Connect(dc_));
+  LOCKSTEP_ASSIGN_OR_RETURN(
+      QueryResult tables,
+      conn->Query(sql::ExistingTables(plan.schema, {plan.table, ShadowTableName(plan.table),
+                                                    OldTableName(plan.table)})));
+  std::set<std::string> present;
+  for (const auto& row : tables.rows) present.insert(row[0].value_or(""));
+  LOCKSTEP_ASSIGN_OR_RETURN(auto attempts, store_.ListCutoverAttempts(id));
+  const bool committed = !attempts.empty() && attempts.back().decision == CutoverDecision::kCommit;
+  const bool renamed = present.count(plan.table) && present.count(OldTableName(plan.table)) &&
+                       !present.count(ShadowTableName(plan.table));
+  if (renamed && committed) {
+    return Step(id, Phase::kCuttingOver, Phase::kCutOver, "found renamed after a restart");
+  }
+  if (renamed || !present.count(plan.table) || !present.count(ShadowTableName(plan.table))) {
+    // "Ownership ambiguous": never guessed, never retried automatically.
+    std::string seen;
+    for (const auto& t : present) seen += (seen.empty() ? "" : ", ") + t;
+    return Status::FailedPrecondition("after a restart inside the cut-over the tables are: " +
+                                      seen + "; check them by hand before anything else");
+  }
+  if (!attempts.empty() && attempts.back().decision == CutoverDecision::kPending) {
+    LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(attempts.back().id, CutoverDecision::kAbort,
+                                                         std::nullopt, actor_,
+                                                         "lockstep restarted during the attempt"));
+  }
+  if (!committed) {
+    LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCuttingOver, Phase::kReady, "restarted"));
+  }
+  return Status::Unavailable("restart the cut-over");  // the caller resumes from ready
 }
 
 }  // namespace lockstep

@@ -33,11 +33,17 @@ class ShadowCopyRun {
   ShadowCopyRun(const DcConfig& dc, ConnectionFactory& factory, StateStore& store,
                 const Clock& clock, std::string actor, ShadowCopyConfig config);
 
-  // Runs migration `id` (recorded, phase planned) to cut_over.
+  // Runs migration `id` to cut_over, from the phase and checkpoint the state
+  // database holds for it: planned for a new one, anything up to
+  // cutting_over for one resumed after a crash.
   [[nodiscard]] Status Run(int64_t id, const Plan& plan, const sql::AlterTable& alter);
 
  private:
   Status Step(int64_t id, Phase from, Phase to, const std::string& reason);
+  // After a restart inside the cut-over: reads which tables exist and either
+  // records the rename as done, or returns Unavailable with the migration set
+  // back to ready (or left committed) for another attempt.
+  Status FinishCutover(int64_t id, const Plan& plan);
 
   const DcConfig& dc_;
   ConnectionFactory& factory_;

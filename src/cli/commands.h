@@ -9,5 +9,9 @@ int RunDoctor(const std::vector<std::string>& args, CommandIo io);
 int RunLint(const std::vector<std::string>& args, CommandIo io);
 int RunPlan(const std::vector<std::string>& args, CommandIo io);
 int RunRun(const std::vector<std::string>& args, CommandIo io);
+int RunResume(const std::vector<std::string>& args, CommandIo io);
+
+// Who runs lockstep, for the record: $LOCKSTEP_OPERATOR, else the login name.
+std::string OperatorIdentity();
 
 }  // namespace lockstep::cli

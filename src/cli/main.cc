@@ -15,6 +15,7 @@ constexpr Command kCommands[] = {
     {"lint", "check migration files offline (no database)", lockstep::cli::RunLint},
     {"plan", "inspect every DC and decide how a change would run (read-only)", lockstep::cli::RunPlan},
     {"run", "plan and run one migration in the foreground, to the end", lockstep::cli::RunRun},
+    {"resume", "continue an unfinished migration after a crash", lockstep::cli::RunResume},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -26,14 +26,15 @@ constexpr const char* kUsage =
     "config errors, 3 when the migration failed (the state database says where).\n\n"
     "Options";
 
-std::string Operator() {
+}  // namespace
+
+// Who runs lockstep, for the record: $LOCKSTEP_OPERATOR, else the login name.
+std::string OperatorIdentity() {
   for (const char* var : {"LOCKSTEP_OPERATOR", "SUDO_USER", "USER"}) {
     if (const char* v = std::getenv(var); v != nullptr && *v != '\0') return v;
   }
   return "unknown";
 }
-
-}  // namespace
 
 int RunRun(const std::vector<std::string>& args, CommandIo io) {
   po::options_description desc(kUsage);
@@ -54,7 +55,7 @@ int RunRun(const std::vector<std::string>& args, CommandIo io) {
   PlanSource source;
   if (int code = BuildChangeRequest(vars, "run", io, request, source); code != kExitOk) return code;
   RunOptions options;
-  options.actor = Operator();
+  options.actor = OperatorIdentity();
   const std::string strategy = vars["strategy"].as<std::string>();
   if (strategy == "copy") {
     options.force_strategy = Strategy::kCopy;

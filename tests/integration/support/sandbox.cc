@@ -93,6 +93,22 @@ CommandOutput RunLockstep(const std::vector<std::string>& args) {
   return RunCommand(argv);
 }
 
+int SpawnLockstep(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{LOCKSTEP_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  if (posix_spawn(&pid, cargv[0], &actions, nullptr, cargv.data(), environ) != 0) pid = -1;
+  posix_spawn_file_actions_destroy(&actions);
+  return pid;
+}
+
 Result<std::unique_ptr<Sandbox>> Sandbox::Start(const SandboxOptions& options) {
   if (options.base_port <= 0) return Status::InvalidArgument("SandboxOptions.base_port is required");
   const std::string port = std::to_string(options.base_port);

@@ -24,6 +24,10 @@ CommandOutput RunCommand(const std::vector<std::string>& argv);
 // Runs the lockstep binary built with the tests.
 CommandOutput RunLockstep(const std::vector<std::string>& args);
 
+// Starts the lockstep binary without waiting (its output is discarded);
+// returns its pid, or -1. The caller reaps it (waitpid).
+int SpawnLockstep(const std::vector<std::string>& args);
+
 struct SandboxOptions {
   int dcs = 3;
   int base_port = 0;  // required: each test binary has its own

@@ -1,0 +1,93 @@
+// kill -9 of `lockstep run` in each phase it can be caught in, then
+// `lockstep resume`: the table ends equal to its oracle twin, written in the
+// same transactions by writers that never stopped.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+#include "state/state_store.h"
+#include "support/oracle.h"
+#include "support/sandbox_suite.h"
+
+namespace lockstep::testing {
+namespace {
+
+constexpr int kRows = 150000;
+
+class ResumeTest : public SandboxSuite<1>, public ::testing::WithParamInterface<Phase> {
+ protected:
+  // Polls the state database until the table's migration reaches `phase`.
+  static bool WaitForPhase(const std::string& table, Phase phase, int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto store = StateStore::Open(sandbox_->topology().state_db_path);
+      if (store.ok()) {
+        auto m = (*store)->ActiveMigrationFor("resume", table);
+        if (m.ok() && m->has_value() && (*m)->phase == phase) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+};
+
+TEST_P(ResumeTest, KilledInPhaseResumesToTheOraclesContent) {
+  const Phase phase = GetParam();
+  const std::string table = std::string("t_") + PhaseName(phase);
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS resume").ok());
+  ASSERT_TRUE(c->Execute("DROP TABLE IF EXISTS resume.oracle").ok());
+  ASSERT_TRUE(CreateTableAndOracle(*c, "resume", table, kRows).ok());
+  OracleWriters writers(*sandbox_, "resume", table, kRows, 2);
+
+  const std::vector<std::string> change{"--config", sandbox_->topology_path(), "--table",
+                                        "resume." + table, "--alter",
+                                        "ADD COLUMN note VARCHAR(32) DEFAULT 'n'"};
+  std::vector<std::string> run_args{"run"};
+  run_args.insert(run_args.end(), change.begin(), change.end());
+  run_args.insert(run_args.end(), {"--strategy", "copy", "--yes"});
+  const int pid = SpawnLockstep(run_args);
+  ASSERT_GT(pid, 0);
+  const bool reached = WaitForPhase(table, phase, 60000);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(reached) << "the run never reached " << PhaseName(phase);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "lockstep ended before it was killed";
+
+  std::vector<std::string> resume_args{"resume"};
+  resume_args.insert(resume_args.end(), change.begin(), change.end());
+  resume_args.push_back("--yes");
+  CommandOutput resumed = RunLockstep(resume_args);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  writers.Stop();
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("cut_over"), std::string::npos) << resumed.out;
+  EXPECT_NE(resumed.err.find("resuming migration"), std::string::npos) << resumed.err;
+  const std::string diff = DiffAgainstOracle(*c, "resume", table);
+  EXPECT_EQ(diff, "") << "after kill -9 in " << PhaseName(phase) << " and resume ("
+                      << writers.committed() << " writer transactions)";
+  ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
+}
+
+TEST_F(ResumeTest, ResumeRefusesAnotherChange) {
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS resume").ok());
+  CommandOutput none = RunLockstep({"--config", sandbox_->topology_path(), "resume", "--table",
+                                    "resume.nothing_here", "--yes"});
+  EXPECT_EQ(none.exit_code, 2) << none.err;
+  EXPECT_NE(none.err.find("no unfinished migration"), std::string::npos) << none.err;
+}
+
+INSTANTIATE_TEST_SUITE_P(Phases, ResumeTest,
+                         ::testing::Values(Phase::kCopying, Phase::kVerifying),
+                         [](const ::testing::TestParamInfo<Phase>& info) {
+                           return std::string(PhaseName(info.param));
+                         });
+
+}  // namespace
+}  // namespace lockstep::testing
