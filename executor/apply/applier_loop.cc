@@ -51,6 +51,7 @@ void ApplierLoop::Run() {
     if (batch.empty()) return Status::Ok();
     LOCKSTEP_RETURN_IF_ERROR(applier_.ApplyBatch(batch));
     rows_applied_ = applier_.rows_applied();
+    row_events_ = applier_.events_seen();
     {
       std::lock_guard lock(mu_);
       applied_ = batch.back().position_after;

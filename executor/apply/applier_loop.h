@@ -23,7 +23,7 @@ struct ApplierLoopOptions {
   std::string password;             // never logged
   uint32_t replica_server_id = 0;   // must differ from every real server's id
   std::string start_position;       // GTID list read before the copy started
-  size_t max_batch_transactions = 500;
+  size_t max_batch_transactions = 2000;
   int64_t heartbeat_ms = 100;       // bounds how long a small batch waits
 };
 
@@ -48,6 +48,8 @@ class ApplierLoop {
   Status status() const;
   uint64_t rows_applied() const { return rows_applied_.load(); }
   uint64_t transactions_seen() const { return transactions_seen_.load(); }
+  // Row events of the table read from the binlog (before netting per key).
+  uint64_t row_events() const { return row_events_.load(); }
   // Transactions read but not yet applied, a measure of how far behind it is.
   size_t backlog() const { return backlog_.load(); }
 
@@ -73,6 +75,7 @@ class ApplierLoop {
   std::atomic<bool> stop_requested_{false};
   std::atomic<uint64_t> rows_applied_{0};
   std::atomic<uint64_t> transactions_seen_{0};
+  std::atomic<uint64_t> row_events_{0};
   std::atomic<size_t> backlog_{0};
   std::thread thread_;
 };
