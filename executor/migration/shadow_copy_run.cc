@@ -37,17 +37,36 @@ class ApplierHooks final : public executor::Throttler,
         max_backlog_(max_backlog) {}
 
   // Fails closed: an applier that stopped stops the copy; one that falls
-  // behind makes it wait rather than fall further behind forever.
+  // behind the binlog makes the copy wait rather than fall further behind
+  // forever (gh-ost never copied a row under load: it could not keep up).
   Result<executor::ThrottleDecision> Check() override {
     if (Status s = applier_->status(); !s.ok()) {
       return executor::ThrottleDecision::Stop("the applier stopped: " + s.ToString());
     }
-    if (applier_->backlog() > max_backlog_) {
-      return executor::ThrottleDecision::Wait(100, "the applier is " +
-                                                       std::to_string(applier_->backlog()) +
-                                                       " transactions behind");
+    LOCKSTEP_ASSIGN_OR_RETURN(int64_t behind, TransactionsBehind());
+    if (behind > static_cast<int64_t>(max_backlog_)) {
+      return executor::ThrottleDecision::Wait(
+          100, "the applier is " + std::to_string(behind) + " transactions behind the binlog");
     }
     return executor::ThrottleDecision::Proceed();
+  }
+
+  // Transactions in this DC's binlog that the applier has not applied yet,
+  // summed over GTID domains.
+  Result<int64_t> TransactionsBehind() {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto now, probe_.QueryValue("SELECT @@gtid_binlog_pos"));
+    LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition head, binlog::GtidPosition::Parse(now.value_or("")));
+    LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition applied,
+                              binlog::GtidPosition::Parse(applier_->applied_position()));
+    int64_t behind = 0;
+    for (uint32_t domain = 0; domain < 1024; ++domain) {
+      auto h = head.Find(domain);
+      if (!h) continue;
+      auto a = applied.Find(domain);
+      const uint64_t done = a ? a->seq_no : 0;
+      if (h->seq_no > done) behind += static_cast<int64_t>(h->seq_no - done);
+    }
+    return behind;
   }
 
   Status WaitForApplierCaughtUp() override {
