@@ -80,7 +80,8 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
     const sql::KeyRange to_upper{after ? &*after : nullptr, &*upper};
     LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> end,
                               ReadKey(sql::ChunkEnd(layout.source, to_upper, want - 1)));
-    const bool last = !end.has_value();  // fewer than `want` rows left
+    // Fewer than `want` rows left, or exactly `want`: this chunk reaches the end.
+    const bool last = !end.has_value() || *end == *upper;
     if (last) end = upper;
     LOCKSTEP_ASSIGN_OR_RETURN(uint64_t inserted,
                               range_copier.Copy({after ? &*after : nullptr, &*end}));

@@ -116,7 +116,7 @@ Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& res
     const sql::KeyRange to_upper{after ? &*after : nullptr, &*upper};
     LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> end,
                               read_key(sql::ChunkEnd(layout_.source, to_upper, want - 1)));
-    const bool last = !end.has_value();
+    const bool last = !end.has_value() || *end == *upper;
     if (last) end = upper;
     // Rows of _t_new above t's largest key at the start are newer than this
     // run: the applier keeps them, and the cut-over's drain makes them equal.

@@ -91,7 +91,10 @@ Status Connection::LastError(std::string_view sql) const {
 }
 
 Status Connection::Execute(std::string_view sql) {
+  affected_rows_ = 0;
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return LastError(sql);
+  // Read now: draining the results below resets the client's count.
+  affected_rows_ = mysql_affected_rows(mysql_);
   // Drain every result set so the connection is usable for the next statement.
   do {
     if (MYSQL_RES* res = mysql_store_result(mysql_); res != nullptr) mysql_free_result(res);
@@ -139,7 +142,7 @@ Result<std::optional<std::string>> Connection::QueryValue(std::string_view sql) 
   return r.rows[0][0];
 }
 
-uint64_t Connection::affected_rows() const { return mysql_affected_rows(mysql_); }
+uint64_t Connection::affected_rows() const { return affected_rows_; }
 
 Result<std::unique_ptr<Connection>> MariaDbConnectionFactory::Connect(const DcConfig& dc) {
   LOCKSTEP_ASSIGN_OR_RETURN(std::string password, ResolvePassword(dc));

@@ -58,6 +58,7 @@ class Connection {
   // Runs a query expected to return one row with one column.
   [[nodiscard]] Result<std::optional<std::string>> QueryValue(std::string_view sql);
 
+  // Rows the last Execute() changed (inserted, updated, deleted).
   uint64_t affected_rows() const;
   MYSQL* raw() { return mysql_; }
 
@@ -67,6 +68,7 @@ class Connection {
 
   MYSQL* mysql_;
   std::string dc_name_;
+  uint64_t affected_rows_ = 0;
 };
 
 // Opens connections to DCs. An interface so that callers can be given a
