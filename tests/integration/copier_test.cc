@@ -2,10 +2,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
-#include <cstdio>
-#include <thread>
 
 #include "db/sql.h"
 #include "executor/copy/row_copier.h"
@@ -14,6 +10,7 @@
 #include "planner/sql/statement_parser.h"
 #include "support/executor_fakes.h"
 #include "support/sandbox.h"
+#include "support/sandbox_environment.h"
 
 namespace lockstep::testing {
 namespace {
@@ -25,27 +22,12 @@ using executor::ShadowTableInfo;
 
 constexpr const char* kSchema = "copytest";
 
-// One sandbox for every suite of this binary.
-class SandboxEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    auto s = Sandbox::Start(SandboxOptions::Mesh(1, LOCKSTEP_TEST_BASE_PORT));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    sandbox = std::move(*s).release();
-  }
-  void TearDown() override {
-    delete sandbox;
-    sandbox = nullptr;
-  }
-  static Sandbox* sandbox;
-};
-Sandbox* SandboxEnvironment::sandbox = nullptr;
-const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new SandboxEnvironment);
+const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new SandboxEnvironment(1));
 
 class CopierTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sandbox_ = SandboxEnvironment::sandbox;
+    sandbox_ = SandboxEnvironment::Get();
     ASSERT_NE(sandbox_, nullptr);
     table_ = std::string("t_") + ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::replace(table_.begin(), table_.end(), '/', '_');
@@ -411,88 +393,6 @@ TEST_F(CopierTest, ChecksumFindsCorruptionRecopiesTheChunkAndPasses) {
   ASSERT_EQ(failed->mismatches.size(), 1u);
   EXPECT_EQ(failed->mismatches[0].upper, "1000");
   EXPECT_EQ(failed->mismatches[0].outcome, Outcome::kMismatch);
-}
-
-struct Latencies {
-  std::vector<int64_t> us;
-  void Add(int64_t v) { us.push_back(v); }
-  int64_t Percentile(double p) {
-    if (us.empty()) return 0;
-    std::sort(us.begin(), us.end());
-    return us[std::min(us.size() - 1, static_cast<size_t>(p * static_cast<double>(us.size())))];
-  }
-};
-
-// Writes in a loop until `stop`, timing each statement.
-void WriteLoop(Sandbox* sandbox, const std::string& stmt_prefix, std::atomic<bool>* stop,
-               int64_t first_id, Latencies* out, std::atomic<int64_t>* errors) {
-  auto c = sandbox->Connect(1);
-  if (!c.ok()) return;
-  for (int64_t i = first_id; !stop->load(); ++i) {
-    const auto start = std::chrono::steady_clock::now();
-    std::string stmt = stmt_prefix;
-    for (size_t at; (at = stmt.find("{i}")) != std::string::npos;) stmt.replace(at, 3, std::to_string(i));
-    if (!(*c)->Execute(stmt).ok()) errors->fetch_add(1);
-    out->Add(std::chrono::duration_cast<std::chrono::microseconds>(
-                 std::chrono::steady_clock::now() - start).count());
-  }
-}
-
-TEST_F(CopierTest, CopySpeedAndWhatConcurrentWritersWaitFor) {
-  Exec("CREATE TABLE " + T() + " (id BIGINT AUTO_INCREMENT PRIMARY KEY, k INT NOT NULL,"
-       " c CHAR(120) NOT NULL, pad CHAR(60) NOT NULL, KEY k (k))");
-  Exec("INSERT INTO " + T() + " (k, c, pad) SELECT seq % 10007, REPEAT(CHAR(48 + seq % 10), 120),"
-       " REPEAT('p', 60) FROM seq_1_to_200000");
-  ShadowTableInfo info = MustMakeShadow("ADD COLUMN extra INT");
-
-  std::atomic<bool> stop{false};
-  std::atomic<int64_t> errors{0};
-  Latencies app_insert, app_update, shadow_insert;
-  std::thread w1(WriteLoop, sandbox_, "INSERT INTO " + T() + " (k, c, pad) VALUES (1, 'app', 'x')",
-                 &stop, 0, &app_insert, &errors);
-  // Updates inside the copy range: READ COMMITTED means no shared locks on them.
-  std::thread w2(WriteLoop, sandbox_, "UPDATE " + T() + " SET k = k + 1 WHERE id = 1 + ({i} * 7919) % 200000",
-                 &stop, 0, &app_update, &errors);
-  // Stands in for the applier: explicit ids into _t_new, above the copy range.
-  std::thread w3(WriteLoop, sandbox_, "INSERT INTO " + Shadow() + " (id, k, c, pad) VALUES ({i}, 1, 'a', 'p')",
-                 &stop, int64_t{10'000'000}, &shadow_insert, &errors);
-
-  CollectingCopyObserver observer;
-  const auto start = std::chrono::steady_clock::now();
-  auto out = Copy(info, RowCopierConfig{}, std::nullopt, observer);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  stop = true;
-  w1.join();
-  w2.join();
-  w3.join();
-  ASSERT_TRUE(out.ok()) << out.status().ToString();
-  EXPECT_EQ(errors.load(), 0);
-  EXPECT_GE(out->progress.rows_copied, 200000);
-  std::printf("[ measure  ] copied %lld rows in %.2f s (%.0f rows/s) in %lld chunks; "
-              "innodb_autoinc_lock_mode=%d; last chunk size %lld\n",
-              static_cast<long long>(out->progress.rows_copied), seconds,
-              static_cast<double>(out->progress.rows_copied) / seconds,
-              static_cast<long long>(out->progress.chunks), out->autoinc_lock_mode,
-              static_cast<long long>(out->progress.chunk_rows));
-  std::printf("[ measure  ] app insert into t: %zu, p50 %lld us, p99 %lld us, max %lld us\n",
-              app_insert.us.size(), static_cast<long long>(app_insert.Percentile(0.5)),
-              static_cast<long long>(app_insert.Percentile(0.99)),
-              static_cast<long long>(app_insert.Percentile(1.0)));
-  std::printf("[ measure  ] app update in copy range: %zu, p50 %lld us, p99 %lld us, max %lld us\n",
-              app_update.us.size(), static_cast<long long>(app_update.Percentile(0.5)),
-              static_cast<long long>(app_update.Percentile(0.99)),
-              static_cast<long long>(app_update.Percentile(1.0)));
-  std::printf("[ measure  ] insert into _t_new (applier stand-in): %zu, p50 %lld us, p99 %lld us, "
-              "max %lld us\n",
-              shadow_insert.us.size(), static_cast<long long>(shadow_insert.Percentile(0.5)),
-              static_cast<long long>(shadow_insert.Percentile(0.99)),
-              static_cast<long long>(shadow_insert.Percentile(1.0)));
-  // Application writes never wait for a chunk (no AUTO-INC lock on t, no
-  // shared row locks): far below the chunk time. The applier's inserts into
-  // _t_new wait for at most about one (capped) chunk.
-  EXPECT_LT(app_insert.Percentile(0.99), 250'000);
-  EXPECT_LT(app_update.Percentile(0.99), 250'000);
-  EXPECT_LT(shadow_insert.Percentile(1.0), 1'000'000);
 }
 
 }  // namespace

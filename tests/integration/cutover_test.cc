@@ -16,6 +16,7 @@
 #include "planner/sql/statement_parser.h"
 #include "support/executor_fakes.h"
 #include "support/sandbox.h"
+#include "support/sandbox_environment.h"
 
 namespace lockstep::testing {
 namespace {
@@ -31,26 +32,12 @@ int64_t MillisSince(std::chrono::steady_clock::time_point start) {
       .count();
 }
 
-class SandboxEnvironment : public ::testing::Environment {
- public:
-  void SetUp() override {
-    auto s = Sandbox::Start(SandboxOptions::Mesh(1, LOCKSTEP_TEST_BASE_PORT));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    sandbox = std::move(*s).release();
-  }
-  void TearDown() override {
-    delete sandbox;
-    sandbox = nullptr;
-  }
-  static Sandbox* sandbox;
-};
-Sandbox* SandboxEnvironment::sandbox = nullptr;
-const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new SandboxEnvironment);
+const auto* const kEnvironment = ::testing::AddGlobalTestEnvironment(new SandboxEnvironment(1));
 
 class CutoverTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    sandbox_ = SandboxEnvironment::sandbox;
+    sandbox_ = SandboxEnvironment::Get();
     ASSERT_NE(sandbox_, nullptr);
     conn_ = Connect();
     Exec(std::string("CREATE DATABASE IF NOT EXISTS ") + kSchema);
