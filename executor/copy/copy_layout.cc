@@ -65,4 +65,15 @@ Result<CopyLayout> MakeCopyLayout(const ShadowTableInfo& info) {
   return layout;
 }
 
+Result<std::optional<sql::KeyTuple>> ReadKey(Connection& conn, const std::string& query) {
+  LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, conn.Query(query));
+  if (r.rows.empty()) return std::optional<sql::KeyTuple>();
+  sql::KeyTuple key;
+  for (const auto& value : r.rows[0]) {
+    if (!value) return Status::Internal("NULL in a primary key value: " + query.substr(0, 100));
+    key.push_back(*value);
+  }
+  return std::optional<sql::KeyTuple>(std::move(key));
+}
+
 }  // namespace lockstep::executor

@@ -3,9 +3,12 @@
 // key columns, under their new names, address rows in `_t_new`.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "common/status.h"
+#include "db/connection.h"
 #include "db/copy_sql.h"
 #include "executor/shadow/shadow_table.h"
 #include "planner/sql/ast.h"
@@ -27,5 +30,9 @@ Result<sql::KeyLiteral> KeyLiteralFor(const sql::DataType& type);
 // FailedPrecondition when t's primary key has a prefix part, a column of an
 // unsupported type, or a column the shadow table drops.
 Result<CopyLayout> MakeCopyLayout(const ShadowTableInfo& info);
+
+// The key in the first row of `query` (MaxKey, ChunkEnd), nullopt when there
+// is no row.
+Result<std::optional<sql::KeyTuple>> ReadKey(Connection& conn, const std::string& query);
 
 }  // namespace lockstep::executor

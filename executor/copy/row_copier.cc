@@ -33,17 +33,6 @@ Status RowCopier::SetUpSession(CopyOutcome* outcome, ChunkSizerConfig* chunk) {
   return Status::Ok();
 }
 
-Result<std::optional<sql::KeyTuple>> RowCopier::ReadKey(const std::string& query) {
-  LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, conn_.Query(query));
-  if (r.rows.empty()) return std::optional<sql::KeyTuple>();
-  sql::KeyTuple key;
-  for (const auto& value : r.rows[0]) {
-    if (!value) return Status::Internal("NULL in a primary key of " + info_.table);
-    key.push_back(*value);
-  }
-  return std::optional<sql::KeyTuple>(std::move(key));
-}
-
 Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_watermark) {
   LOCKSTEP_ASSIGN_OR_RETURN(CopyLayout layout, MakeCopyLayout(info_));
   CopyOutcome outcome;
@@ -62,7 +51,7 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
   LOCKSTEP_ASSIGN_OR_RETURN(QueryResult status, conn_.Query(sql::TableStatus(info_.schema, info_.table)));
   progress.rows_total_estimate = std::stoll(status.Get(0, "TABLE_ROWS").value_or("0"));
 
-  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> upper, ReadKey(sql::MaxKey(layout.source)));
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> upper, ReadKey(conn_, sql::MaxKey(layout.source)));
   if (!upper) {  // t is empty: everything will come through the applier
     progress.done = true;
     return outcome;
@@ -79,8 +68,9 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
     const int64_t start = clock_.NowMillis();
     const sql::KeyRange to_upper{after ? &*after : nullptr, &*upper};
     LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> end,
-                              ReadKey(sql::ChunkEnd(layout.source, to_upper, want - 1)));
-    const bool last = !end.has_value();  // fewer than `want` rows left
+                              ReadKey(conn_, sql::ChunkEnd(layout.source, to_upper, want - 1)));
+    // Fewer than `want` rows left, or exactly `want`: this chunk reaches the end.
+    const bool last = !end.has_value() || *end == *upper;
     if (last) end = upper;
     LOCKSTEP_ASSIGN_OR_RETURN(uint64_t inserted,
                               range_copier.Copy({after ? &*after : nullptr, &*end}));

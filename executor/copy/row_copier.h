@@ -67,7 +67,6 @@ class RowCopier {
 
  private:
   Status SetUpSession(CopyOutcome* outcome, ChunkSizerConfig* chunk);
-  Result<std::optional<sql::KeyTuple>> ReadKey(const std::string& query);
 
   Connection& conn_;
   const ShadowTableInfo& info_;

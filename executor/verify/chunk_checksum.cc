@@ -117,14 +117,7 @@ Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& res
     LOCKSTEP_ASSIGN_OR_RETURN(after, DecodeWatermark(*resume_after, layout_.source.key.size()));
   }
   ChecksumVerdict verdict;
-  auto read_key = [&](const std::string& query) -> Result<std::optional<sql::KeyTuple>> {
-    LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, conn_.Query(query));
-    if (r.rows.empty()) return std::optional<sql::KeyTuple>();
-    sql::KeyTuple key;
-    for (const auto& v : r.rows[0]) key.push_back(v.value_or(""));
-    return std::optional<sql::KeyTuple>(std::move(key));
-  };
-  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> upper, read_key(sql::MaxKey(layout_.source)));
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> upper, ReadKey(conn_, sql::MaxKey(layout_.source)));
   if (!upper) {
     // t is empty: _t_new must be too (below any key there is nothing to
     // range over, so count it whole).
@@ -143,8 +136,8 @@ Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& res
     const int64_t start = clock_.NowMillis();
     const sql::KeyRange to_upper{after ? &*after : nullptr, &*upper};
     LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> end,
-                              read_key(sql::ChunkEnd(layout_.source, to_upper, want - 1)));
-    const bool last = !end.has_value();
+                              ReadKey(conn_, sql::ChunkEnd(layout_.source, to_upper, want - 1)));
+    const bool last = !end.has_value() || *end == *upper;
     if (last) end = upper;
     // Rows of _t_new above t's largest key at the start are newer than this
     // run: the applier keeps them, and the cut-over's drain makes them equal.

@@ -91,6 +91,7 @@ Status Connection::LastError(std::string_view sql) const {
 }
 
 Status Connection::Execute(std::string_view sql) {
+  affected_rows_ = 0;
   if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) return LastError(sql);
   // Read now: draining the result sets below resets the client's count.
   affected_rows_ = mysql_affected_rows(mysql_);

@@ -58,7 +58,7 @@ class Connection {
   // Runs a query expected to return one row with one column.
   [[nodiscard]] Result<std::optional<std::string>> QueryValue(std::string_view sql);
 
-  // Rows changed by the last Execute().
+  // Rows the last Execute() changed (inserted, updated, deleted).
   uint64_t affected_rows() const;
   MYSQL* raw() { return mysql_; }
 
