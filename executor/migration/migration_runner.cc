@@ -10,25 +10,17 @@
 #include "executor/migration/shadow_copy_run.h"
 #include "db/sql.h"
 #include "planner/report/plan_report.h"
+#include "planner/sql/clause_text.h"
 #include "planner/sql/statement_parser.h"
 
 namespace lockstep {
 namespace {
 
-std::vector<std::string> EffectClauses(const sql::AlterTable& alter) {
-  std::vector<std::string> out;
-  for (const auto& c : alter.clauses) {
-    if (c.kind == sql::ClauseKind::kAlgorithm || c.kind == sql::ClauseKind::kLock) continue;
-    out.push_back(c.text);
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string NormalizedAlter(const std::string& schema, const std::string& table,
                             const sql::AlterTable& alter) {
-  return sql::AlterTableClauses(schema, table, EffectClauses(alter));
+  return sql::AlterTableClauses(schema, table, sql::EffectClauseSql(alter));
 }
 
 std::string AlterFingerprint(const std::string& alter_sql) {
@@ -124,7 +116,7 @@ Status MigrationRunner::RunNative(int64_t id, const Plan& plan, const PlanReques
   LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(attempt.id, CutoverDecision::kCommit,
                                                        std::nullopt, actor_,
                                                        "native change in every DC"));
-  NativeChangeRequest change{plan.schema, plan.table, EffectClauses(request.alter), plan.strategy,
+  NativeChangeRequest change{plan.schema, plan.table, sql::EffectClauseSql(request.alter), plan.strategy,
                              budget.lock_wait_ms};
   for (const auto& dc : topology_.dcs) {
     LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory_.Connect(dc));

@@ -1,25 +1,13 @@
 #include "executor/shadow/shadow_spec.h"
 
+#include "planner/sql/clause_text.h"
+
 #include <cctype>
 
 #include "planner/sql/token.h"
 
 namespace lockstep::executor {
 namespace {
-
-bool StartsWithWord(std::string_view text, std::string_view word) {
-  size_t i = 0;
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n')) ++i;
-  if (text.size() - i < word.size()) return false;
-  if (!sql::EqualsIgnoreCase(text.substr(i, word.size()), word)) return false;
-  const size_t end = i + word.size();
-  return end == text.size() || !(std::isalnum(static_cast<unsigned char>(text[end])) || text[end] == '_');
-}
-
-bool IsAddKind(sql::ClauseKind kind) {
-  return kind == sql::ClauseKind::kAddColumn || kind == sql::ClauseKind::kAddIndex ||
-         kind == sql::ClauseKind::kAddForeignKey || kind == sql::ClauseKind::kAddCheck;
-}
 
 // Applies "from -> to" on top of the renames so far, so that a chain
 // (a -> b, then b -> c) maps a to c.
@@ -77,13 +65,7 @@ Result<ShadowSpec> ShadowSpecFromAlter(const sql::AlterTable& alter, std::string
       default:
         break;
     }
-    // ADD (a INT, b INT) is parsed into one clause per element whose text
-    // is the element alone; as an ALTER clause each needs its ADD back.
-    if (IsAddKind(c.kind) && !StartsWithWord(c.text, "ADD")) {
-      spec.alter_clauses.push_back("ADD " + c.text);
-    } else {
-      spec.alter_clauses.push_back(c.text);
-    }
+    spec.alter_clauses.push_back(sql::ClauseSql(c));
   }
   return spec;
 }

@@ -1,12 +1,26 @@
 #include "planner/checks/check.h"
+#include "planner/sql/create_table_parser.h"
 
 namespace lockstep {
 
 // A shadow-copy cut-over renames tables: triggers would move to the old
-// table and foreign keys of other tables would keep pointing at it. Native
-// (instant/inplace) changes keep the table and are unaffected.
+// table and foreign keys of other tables would keep pointing at it. And the
+// shadow is made with CREATE TABLE ... LIKE, which does not copy the table's
+// own foreign keys (measured), so they would be lost. Native (instant/inplace)
+// changes keep the table and are unaffected.
 void CheckTriggersAndForeignKeys(const CheckContext& ctx, std::vector<CheckResult>& out) {
   const bool renames = ctx.plan.strategy == Strategy::kCopy;
+  if (renames && !ctx.plan.before_sql.empty()) {
+    auto def = sql::ParseCreateTable(ctx.plan.before_sql);
+    if (def.ok() && !def->foreign_keys.empty()) {
+      out.push_back(Fail("triggers_foreign_keys", "",
+                         std::to_string(def->foreign_keys.size()) + " foreign key(s)",
+                         "none for a copy",
+                         "the table has foreign keys, which the shadow copy would not keep "
+                         "(CREATE TABLE ... LIKE drops them); use a native change or drop "
+                         "them first"));
+    }
+  }
   for (const auto& dc : ctx.dcs) {
     if (!dc.inspected() || !dc.table->exists) continue;
     const TableFacts& t = *dc.table;

@@ -7,6 +7,7 @@
 #include "planner/classify/native_algorithm.h"
 #include "planner/classify/skew_classifier.h"
 #include "planner/inspect/schema_effect.h"
+#include "planner/sql/clause_text.h"
 #include "planner/sql/create_table_parser.h"
 
 namespace lockstep {
@@ -61,16 +62,6 @@ void MeasureLinkCatchUp(int64_t limit_ms, std::vector<DcView>& dcs,
     }));
   }
   for (auto& w : waits) w.get();
-}
-
-// The clauses lockstep applies: ALGORITHM and LOCK are lockstep's to choose.
-std::vector<std::string> EffectClauses(const sql::AlterTable& alter) {
-  std::vector<std::string> out;
-  for (const auto& c : alter.clauses) {
-    if (c.kind == sql::ClauseKind::kAlgorithm || c.kind == sql::ClauseKind::kLock) continue;
-    out.push_back(c.text);
-  }
-  return out;
 }
 
 void Estimate(const std::vector<DcView>& dcs, Plan& plan) {
@@ -192,7 +183,7 @@ Result<Plan> MakePlan(const Topology& topology, ConnectionFactory& factory,
   if (probe >= 0) {
     plan.probe_dc = dcs[static_cast<size_t>(probe)].name();
     auto effect = ProbeSchemaEffect(*conns[static_cast<size_t>(probe)], request.schema,
-                                    request.table, EffectClauses(request.alter));
+                                    request.table, sql::EffectClauseSql(request.alter));
     if (!effect.ok()) {
       plan.probe_error = effect.status().message();
     } else {

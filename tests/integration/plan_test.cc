@@ -186,6 +186,22 @@ TEST_F(PlanTest, ChangeTheServerRejectsIsNamed) {
   EXPECT_NE(p.refusal_reason.find("no_such_column"), std::string::npos) << p.refusal_reason;
 }
 
+TEST_F(PlanTest, ParenthesizedAddListIsProbedAsWritten) {
+  Plan p = MakePlanFor("ADD (c1 INT, c2 VARCHAR(10))");
+  EXPECT_TRUE(p.ok()) << ::testing::PrintToString(Failures(p)) << p.probe_error;
+  EXPECT_EQ(p.skew_class, SkewClass::kA);
+}
+
+TEST_F(PlanTest, OwnForeignKeysBlockACopy) {
+  On(1, "CREATE TABLE plantest.parent_" + table_ + " (id INT PRIMARY KEY)");
+  On(1, "INSERT INTO plantest.parent_" + table_ + " VALUES (1), (2), (3)");
+  On(1, "ALTER TABLE " + Qualified() + " ADD CONSTRAINT fk_" + table_ +
+            " FOREIGN KEY (a) REFERENCES plantest.parent_" + table_ + " (id)");
+  ASSERT_TRUE(sandbox_->WaitForReplication().ok());
+  Plan p = MakePlanFor("MODIFY b VARCHAR(100)");  // copied: the type changes
+  EXPECT_EQ(Failures(p), (V{":triggers_foreign_keys"}));
+}
+
 TEST_F(PlanTest, CommandLineJsonAndExitCodes) {
   CommandOutput ok = RunLockstep({"--config", sandbox_->topology_path(), "plan", "--table",
                                   "plantest." + table_, "--alter", "ADD INDEX ka (a)",

@@ -14,6 +14,7 @@
 #include "db/sql.h"
 #include "planner/classify/skew_classifier.h"
 #include "planner/inspect/schema_effect.h"
+#include "planner/sql/clause_text.h"
 #include "planner/sql/create_table_parser.h"
 #include "planner/sql/statement_parser.h"
 #include "support/sandbox_suite.h"
@@ -184,9 +185,7 @@ TEST_P(SkewClassifierTest, NeverCallsABrokenOrCorruptingChangeA) {
   // What lockstep says, computed as the planner does.
   auto alter = sql::ParseAlterTable(std::string("ALTER TABLE ") + qualified + " " + c.alter);
   ASSERT_TRUE(alter.ok()) << alter.status().ToString();
-  std::vector<std::string> clauses;
-  for (const auto& cl : alter->clauses) clauses.push_back(cl.text);
-  auto effect = ProbeSchemaEffect(*dc1, kSchema, table, clauses);
+  auto effect = ProbeSchemaEffect(*dc1, kSchema, table, sql::EffectClauseSql(*alter));
   ASSERT_TRUE(effect.ok()) << effect.status().ToString();
   auto before = sql::ParseCreateTable(effect->before_sql);
   auto after = sql::ParseCreateTable(effect->after_sql);
