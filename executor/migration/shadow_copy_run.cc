@@ -1,5 +1,7 @@
 #include "executor/migration/shadow_copy_run.h"
 
+#include "executor/migration/binlog_retention.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -150,6 +152,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     start_position = start.value_or("");
   } else {
     start_position = *checkpoint.binlog_gtid;
+    LOCKSTEP_RETURN_IF_ERROR(CheckBinlogHolds(*ddl_conn, start_position));
     log->info("resuming migration {} in phase {} from {} (watermark {})", id, PhaseName(phase),
               start_position, checkpoint.copy_watermark.value_or("none"));
   }

@@ -159,6 +159,12 @@ std::string KillConnection(uint64_t connection_id) {
   return "KILL CONNECTION " + std::to_string(connection_id);
 }
 
+std::string ShowBinaryLogs() { return "SHOW BINARY LOGS"; }
+
+std::string BinlogGtidPosAtStart(std::string_view file) {
+  return "SELECT BINLOG_GTID_POS(" + QuoteString(file) + ", 4)";
+}
+
 std::string SessionBinlogOff() { return "SET SESSION sql_log_bin = 0"; }
 
 std::string AlterTableNative(std::string_view schema, std::string_view table,

@@ -77,6 +77,11 @@ std::string BinlogDumpThreads();
 // KILL CONNECTION <id>.
 std::string KillConnection(uint64_t connection_id);
 
+// The binary log files, oldest first.
+std::string ShowBinaryLogs();
+// The GTID position at the start of binlog file `file` (what it holds after).
+std::string BinlogGtidPosAtStart(std::string_view file);
+
 // Keeps this session's statements out of the binlog, so the DRC links do not
 // carry them: lockstep runs a DDL in every DC itself (needs BINLOG ADMIN).
 std::string SessionBinlogOff();

@@ -74,7 +74,56 @@ TEST_P(ResumeTest, KilledInPhaseResumesToTheOraclesContent) {
   ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
 }
 
-TEST_F(ResumeTest, ResumeRefusesAnotherChange) {
+TEST_F(ResumeTest, ResumeRefusesAnotherChangeAndAPurgedBinlog) {
+  const std::string table = "t_refusals";
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS resume").ok());
+  ASSERT_TRUE(c->Execute("DROP TABLE IF EXISTS resume.oracle").ok());
+  ASSERT_TRUE(CreateTableAndOracle(*c, "resume", table, kRows).ok());
+  const std::vector<std::string> base{"--config", sandbox_->topology_path(), "--table",
+                                      "resume." + table};
+  std::vector<std::string> run_args{"run"};
+  run_args.insert(run_args.end(), base.begin(), base.end());
+  run_args.insert(run_args.end(), {"--alter", "ADD COLUMN note INT", "--strategy", "copy", "--yes"});
+  const int pid = SpawnLockstep(run_args);
+  ASSERT_GT(pid, 0);
+  const bool reached = WaitForPhase(table, Phase::kCopying, 60000);
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+  ASSERT_TRUE(reached);
+
+  std::vector<std::string> other{"resume"};
+  other.insert(other.end(), base.begin(), base.end());
+  other.insert(other.end(), {"--alter", "ADD COLUMN note BIGINT", "--yes"});
+  CommandOutput refused = RunLockstep(other);
+  EXPECT_EQ(refused.exit_code, 3) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("is not the one migration"), std::string::npos) << refused.err;
+
+  // Writes after the checkpoint, then every binlog holding the checkpoint purged.
+  ASSERT_TRUE(c->Execute("UPDATE resume." + table + " SET k = k + 1 WHERE id <= 100").ok());
+  // The killed run's dump thread may linger on the server for a moment, and
+  // a binlog in use is not purged: retry until only the newest file is left.
+  bool purged_all = false;
+  for (int i = 0; i < 50 && !purged_all; ++i) {
+    ASSERT_TRUE(c->Execute("FLUSH BINARY LOGS").ok());
+    auto current = c->Query("SHOW MASTER STATUS");
+    ASSERT_TRUE(current.ok() && !current->rows.empty());
+    ASSERT_TRUE(c->Execute("PURGE BINARY LOGS TO '" + current->rows[0][0].value_or("") + "'").ok());
+    auto logs = c->Query("SHOW BINARY LOGS");
+    purged_all = logs.ok() && logs->rows.size() == 1;
+    if (!purged_all) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(purged_all) << "the old binlogs could not be purged";
+  std::vector<std::string> same{"resume"};
+  same.insert(same.end(), base.begin(), base.end());
+  same.push_back("--yes");
+  CommandOutput purged = RunLockstep(same);
+  EXPECT_EQ(purged.exit_code, 3) << purged.out << purged.err;
+  EXPECT_NE(purged.err.find("no longer holds position"), std::string::npos) << purged.err;
+  ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
+}
+
+TEST_F(ResumeTest, ResumeWithoutAMigrationSaysSo) {
   auto c = Dc(1);
   ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS resume").ok());
   CommandOutput none = RunLockstep({"--config", sandbox_->topology_path(), "resume", "--table",
