@@ -9,14 +9,10 @@
 #include <filesystem>
 #include <string>
 
+#include "state_test_support.h"
+
 namespace lockstep {
 namespace {
-
-unsigned ModeOf(const std::string& path) {
-  struct stat st;
-  EXPECT_EQ(lstat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 07777;
-}
 
 void MakeFile(const std::string& path, mode_t mode) {
   int fd = open(path.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
@@ -25,30 +21,9 @@ void MakeFile(const std::string& path, mode_t mode) {
   close(fd);
 }
 
-// Sets the process umask for one scope; restored even when an ASSERT returns.
-class ScopedUmask {
- public:
-  explicit ScopedUmask(mode_t mask) : old_(umask(mask)) {}
-  ~ScopedUmask() { umask(old_); }
-
- private:
-  mode_t old_;
-};
-
-class StateFileTest : public ::testing::Test {
+class StateFileTest : public StateDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("state_file_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "state.db").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
-  std::filesystem::path dir_;
-  std::string path_;
 };
 
 TEST_F(StateFileTest, CreatesMissingFileWith0600EvenUnderPermissiveUmask) {

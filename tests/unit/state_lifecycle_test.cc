@@ -13,18 +13,15 @@
 #include "state/sqlite_db.h"
 #include "state/state_store.h"
 
+#include "state_test_support.h"
+
 namespace lockstep {
 namespace {
 
-class StateLifecycleTest : public ::testing::Test {
+class StateLifecycleTest : public StateDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("state_lifecycle_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "state.db").string();
+    StateDirTest::SetUp();
     store_ = Open();
     ASSERT_NE(store_, nullptr);
     MigrationSpec spec;
@@ -81,8 +78,6 @@ class StateLifecycleTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  std::filesystem::path dir_;
-  std::string path_;
   std::unique_ptr<StateStore> store_;
   int64_t id_ = 0;
 };

@@ -11,18 +11,15 @@
 #include "state/schema_steps.h"
 #include "state/sqlite_db.h"
 
+#include "state_test_support.h"
+
 namespace lockstep {
 namespace {
 
-class StateSchemaTest : public ::testing::Test {
+class StateSchemaTest : public StateDirTest {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("state_schema_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "state.db").string();
+    StateDirTest::SetUp();
     int fd = open(path_.c_str(), O_CREAT | O_EXCL | O_RDWR, 0600);
     ASSERT_GE(fd, 0);
     close(fd);
@@ -48,8 +45,6 @@ class StateSchemaTest : public ::testing::Test {
     return steps;
   }
 
-  std::filesystem::path dir_;
-  std::string path_;
   std::optional<SqliteDb> db_;
 };
 

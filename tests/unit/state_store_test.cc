@@ -17,36 +17,13 @@
 #include "state/sqlite_db.h"
 #include "state/sqlite_transaction.h"
 
+#include "state_test_support.h"
+
 namespace lockstep {
 namespace {
 
-unsigned ModeOf(const std::string& path) {
-  struct stat st;
-  EXPECT_EQ(stat(path.c_str(), &st), 0) << path;
-  return st.st_mode & 07777;
-}
-
-// Sets the process umask for one scope; restored even when an ASSERT returns.
-class ScopedUmask {
- public:
-  explicit ScopedUmask(mode_t mask) : old_(umask(mask)) {}
-  ~ScopedUmask() { umask(old_); }
-
- private:
-  mode_t old_;
-};
-
-class StateStoreTest : public ::testing::Test {
+class StateStoreTest : public StateDirTest {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) /
-           ("state_store_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
-    path_ = (dir_ / "state.db").string();
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<StateStore> Open(int busy_timeout_ms = 5000) {
     auto store = StateStore::Open(path_, {.busy_timeout_ms = busy_timeout_ms, .clock = &clock_});
@@ -98,8 +75,6 @@ class StateStoreTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  std::filesystem::path dir_;
-  std::string path_;
 };
 
 TEST_F(StateStoreTest, DatabaseWalAndShmAre0600EvenUnderPermissiveUmask) {
