@@ -1,16 +1,12 @@
 #include "executor/apply/row_image_mapping.h"
 
+#include "planner/sql/token.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace lockstep {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 bool IsBinaryType(const std::string& name) {
   return name == "binary" || name == "varbinary" || name == "tinyblob" || name == "blob" ||
@@ -44,7 +40,7 @@ Result<RowImageMapping> RowImageMapping::Build(const sql::TableDef& source, cons
   m.source_column_count = source.columns.size();
   for (size_t i = 0; i < source.columns.size(); ++i) {
     const sql::ColumnDef& col = source.columns[i];
-    std::string target = Lower(col.name);
+    std::string target = sql::ToLowerAscii(col.name);
     if (auto it = renames.find(target); it != renames.end()) target = it->second;
     const sql::ColumnDef* in_shadow = shadow.FindColumn(target);
     if (in_shadow == nullptr) continue;  // dropped by the change
@@ -59,7 +55,7 @@ Result<RowImageMapping> RowImageMapping::Build(const sql::TableDef& source, cons
   }
   for (const auto& key_col : pk->columns) {
     auto it = std::find_if(m.columns.begin(), m.columns.end(), [&](const MappedColumn& c) {
-      return Lower(c.source_name) == Lower(key_col.name);
+      return sql::ToLowerAscii(c.source_name) == sql::ToLowerAscii(key_col.name);
     });
     if (it == m.columns.end()) {
       return Status::FailedPrecondition("primary key column `" + key_col.name +

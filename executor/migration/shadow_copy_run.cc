@@ -1,5 +1,7 @@
 #include "executor/migration/shadow_copy_run.h"
 
+#include "planner/sql/token.h"
+
 #include "executor/migration/binlog_retention.h"
 
 #include <algorithm>
@@ -114,12 +116,6 @@ class ApplierHooks final : public executor::Throttler,
   const size_t max_backlog_;
 };
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 }  // namespace
 
 ShadowCopyRun::ShadowCopyRun(const DcConfig& dc, ConnectionFactory& factory, StateStore& store,
@@ -181,7 +177,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   }
 
   std::map<std::string, std::string> renames;
-  for (const auto& pair : info.mapping.copied) renames[Lower(pair.old_name)] = Lower(pair.new_name);
+  for (const auto& pair : info.mapping.copied) renames[sql::ToLowerAscii(pair.old_name)] = sql::ToLowerAscii(pair.new_name);
   LOCKSTEP_ASSIGN_OR_RETURN(RowImageMapping mapping,
                             RowImageMapping::Build(info.source_def, info.shadow_def, renames));
   LOCKSTEP_ASSIGN_OR_RETURN(std::string password, ResolvePassword(dc_));

@@ -1,5 +1,7 @@
 #include "planner/classify/native_algorithm.h"
 
+#include "planner/sql/token.h"
+
 #include "planner/classify/column_types.h"
 
 #include <algorithm>
@@ -9,12 +11,6 @@
 
 namespace lockstep {
 namespace {
-
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // Levels, ordered: the change needs the highest level any part of it needs.
 enum Level { kInstantLevel = 0, kInplaceLevel = 1, kCopyLevel = 2 };
@@ -50,7 +46,7 @@ bool IsMemberAppend(const sql::DataType& b, const sql::DataType& a) {
 void CompareColumns(const sql::TableDef& before, const sql::TableDef& after,
                     const std::map<std::string, std::string>& renames, Need& need) {
   for (const auto& b : before.columns) {
-    std::string new_name = Lower(b.name);
+    std::string new_name = sql::ToLowerAscii(b.name);
     if (auto it = renames.find(new_name); it != renames.end()) new_name = it->second;
     const sql::ColumnDef* a = after.FindColumn(new_name);
     if (a == nullptr) continue;  // dropped: instant
@@ -80,9 +76,9 @@ void CompareColumns(const sql::TableDef& before, const sql::TableDef& after,
     if (a.generated == sql::GeneratedKind::kStored || a.auto_increment) {
       bool added = true;
       for (const auto& b : before.columns) {
-        std::string n = Lower(b.name);
+        std::string n = sql::ToLowerAscii(b.name);
         if (auto it = renames.find(n); it != renames.end()) n = it->second;
-        if (n == Lower(a.name)) added = false;
+        if (n == sql::ToLowerAscii(a.name)) added = false;
       }
       if (added) need.Raise(kCopyLevel, "adds the stored or auto-increment column `" + a.name + "`");
     }
@@ -92,7 +88,7 @@ void CompareColumns(const sql::TableDef& before, const sql::TableDef& after,
 std::string IndexShape(const sql::IndexDef& idx) {
   std::string s = std::string(sql::IndexKindName(idx.kind)) + ":";
   for (const auto& c : idx.columns) {
-    s += Lower(c.name) + (c.prefix_length ? "(" + std::to_string(*c.prefix_length) + ")" : "") + ",";
+    s += sql::ToLowerAscii(c.name) + (c.prefix_length ? "(" + std::to_string(*c.prefix_length) + ")" : "") + ",";
   }
   return s;
 }
@@ -127,10 +123,10 @@ NativeAlgorithm ChooseNativeAlgorithm(const sql::TableDef& before, const sql::Ta
   for (const auto& c : alter.clauses) {
     switch (c.kind) {
       case sql::ClauseKind::kRenameColumn:
-        renames[Lower(c.name)] = Lower(c.new_name);
+        renames[sql::ToLowerAscii(c.name)] = sql::ToLowerAscii(c.new_name);
         break;
       case sql::ClauseKind::kChangeColumn:
-        if (c.column) renames[Lower(c.name)] = Lower(c.column->name);
+        if (c.column) renames[sql::ToLowerAscii(c.name)] = sql::ToLowerAscii(c.column->name);
         break;
       case sql::ClauseKind::kForce:
         need.Raise(kInplaceLevel, "FORCE rebuilds the table in place");
@@ -153,7 +149,7 @@ NativeAlgorithm ChooseNativeAlgorithm(const sql::TableDef& before, const sql::Ta
       case sql::ClauseKind::kTableOption: {
         const std::string opt = c.option;
         if (opt == "ENGINE") {
-          if (Lower(c.value.value_or("")) != Lower(before.options.engine)) {
+          if (sql::ToLowerAscii(c.value.value_or("")) != sql::ToLowerAscii(before.options.engine)) {
             need.Raise(kCopyLevel, "changing the storage engine copies the table");
           } else {
             need.Raise(kInplaceLevel, "ENGINE=" + before.options.engine + " rebuilds in place");

@@ -1,5 +1,7 @@
 #include "planner/classify/skew_classifier.h"
 
+#include "planner/sql/token.h"
+
 #include "planner/classify/column_types.h"
 
 #include <algorithm>
@@ -10,19 +12,13 @@
 namespace lockstep {
 namespace {
 
-std::string Lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 // old name -> new name, for RENAME COLUMN and CHANGE a b.
 std::map<std::string, std::string> Renames(const sql::AlterTable& alter) {
   std::map<std::string, std::string> out;
   for (const auto& c : alter.clauses) {
-    if (c.kind == sql::ClauseKind::kRenameColumn) out[Lower(c.name)] = Lower(c.new_name);
+    if (c.kind == sql::ClauseKind::kRenameColumn) out[sql::ToLowerAscii(c.name)] = sql::ToLowerAscii(c.new_name);
     if (c.kind == sql::ClauseKind::kChangeColumn && c.column) {
-      out[Lower(c.name)] = Lower(c.column->name);
+      out[sql::ToLowerAscii(c.name)] = sql::ToLowerAscii(c.column->name);
     }
   }
   return out;
@@ -32,7 +28,7 @@ std::map<std::string, std::string> Renames(const sql::AlterTable& alter) {
 std::string UniqueSignature(const sql::IndexDef& idx) {
   std::string sig = idx.kind == sql::IndexKind::kPrimary ? "PRIMARY(" : "UNIQUE(";
   for (const auto& col : idx.columns) {
-    sig += Lower(col.name.empty() ? col.expression : col.name);
+    sig += sql::ToLowerAscii(col.name.empty() ? col.expression : col.name);
     if (col.prefix_length) sig += "(" + std::to_string(*col.prefix_length) + ")";
     sig += ",";
   }
@@ -46,7 +42,7 @@ std::set<std::string> UniqueKeys(const sql::TableDef& t,
     if (!idx.IsUnique()) continue;
     sql::IndexDef renamed = idx;
     for (auto& col : renamed.columns) {
-      if (auto it = renames.find(Lower(col.name)); it != renames.end()) col.name = it->second;
+      if (auto it = renames.find(sql::ToLowerAscii(col.name)); it != renames.end()) col.name = it->second;
     }
     out.insert(UniqueSignature(renamed));
   }
@@ -55,9 +51,9 @@ std::set<std::string> UniqueKeys(const sql::TableDef& t,
 
 std::string ForeignKeySignature(const sql::ForeignKeyDef& fk) {
   std::string sig;
-  for (const auto& c : fk.columns) sig += Lower(c) + ",";
-  sig += "->" + Lower(fk.ref_schema) + "." + Lower(fk.ref_table) + "(";
-  for (const auto& c : fk.ref_columns) sig += Lower(c) + ",";
+  for (const auto& c : fk.columns) sig += sql::ToLowerAscii(c) + ",";
+  sig += "->" + sql::ToLowerAscii(fk.ref_schema) + "." + sql::ToLowerAscii(fk.ref_table) + "(";
+  for (const auto& c : fk.ref_columns) sig += sql::ToLowerAscii(c) + ",";
   return sig + ")" + fk.on_delete.value_or("") + "/" + fk.on_update.value_or("");
 }
 
@@ -114,16 +110,16 @@ SkewVerdict ClassifySkew(const sql::TableDef& before, const sql::TableDef& after
   for (size_t i = 0; i < shared; ++i) {
     const auto& b = before.columns[i];
     const auto& a = after.columns[i];
-    std::string expected = Lower(b.name);
+    std::string expected = sql::ToLowerAscii(b.name);
     if (auto it = renames.find(expected); it != renames.end()) expected = it->second;
-    if (Lower(a.name) != expected) {
+    if (sql::ToLowerAscii(a.name) != expected) {
       b_reasons.push_back("column " + std::to_string(i + 1) + " changes from `" + b.name +
                           "` to `" + a.name + "`: row events are applied by position, so values "
                           "would land in the wrong column (measured: error 1677, or silent "
                           "corruption when the types match)");
       break;  // every later position is shifted too; one sentence says it
     }
-    if (Lower(a.name) != Lower(b.name)) {
+    if (sql::ToLowerAscii(a.name) != sql::ToLowerAscii(b.name)) {
       a_notes.push_back("renames `" + b.name + "` to `" + a.name + "` (positional: safe)");
     }
     CompareColumn(before, b, after, a, b_reasons);
@@ -158,7 +154,7 @@ SkewVerdict ClassifySkew(const sql::TableDef& before, const sql::TableDef& after
     b_reasons.push_back("CHECK constraints change: rows valid under one schema may be "
                         "rejected under the other");
   }
-  if (Lower(before.partitioning) != Lower(after.partitioning)) {
+  if (sql::ToLowerAscii(before.partitioning) != sql::ToLowerAscii(after.partitioning)) {
     b_reasons.push_back("the partitioning changes");
   }
 
