@@ -375,7 +375,9 @@ TEST_F(CopierTest, ChecksumFindsCorruptionRecopiesTheChunkAndPasses) {
   EXPECT_EQ(checked.results[1].recopied_rows, 1000);
   EXPECT_EQ(checked.results[2].outcome, Outcome::kMatchAfterRecopy);
   EXPECT_EQ(checked.results[2].target_rows, 1000);
-  EXPECT_EQ(catch_up.calls, 4);  // before the re-check and after each re-copy
+  // Per differing chunk: before the re-check, before the locked compare, and
+  // before the locked compare after the re-copy.
+  EXPECT_EQ(catch_up.calls, 6);
   EXPECT_EQ(Fingerprint(T(), "id, v, w", "ISNULL(w)"), Fingerprint(Shadow(), "id, v, w", "ISNULL(w)"));
 
   // An "applier" that keeps writing a wrong value: the chunk stays different.
