@@ -133,7 +133,8 @@ TEST_F(ResumeTest, ResumeWithoutAMigrationSaysSo) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Phases, ResumeTest,
-                         ::testing::Values(Phase::kCopying, Phase::kVerifying),
+                         ::testing::Values(Phase::kCopying, Phase::kVerifying,
+                                           Phase::kCuttingOver),
                          [](const ::testing::TestParamInfo<Phase>& info) {
                            return std::string(PhaseName(info.param));
                          });
