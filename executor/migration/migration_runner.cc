@@ -53,11 +53,22 @@ Status MigrationRunner::Step(int64_t id, Phase from, Phase to, const std::string
 
 Status MigrationRunner::Fail(int64_t id, const Status& why) {
   auto record = store_.GetMigration(id);
-  if (record.ok() && !IsTerminalPhase(record->phase)) {
-    Status recorded = store_.TransitionPhase(id, record->phase, Phase::kFailed, actor_, why.ToString());
-    if (!recorded.ok()) MainLogger()->error("could not record the failure: {}", recorded.ToString());
+  if (!record.ok()) return why;
+  if (record->phase == Phase::kPlanned) {
+    // Nothing was created in any DC: the migration is over, the table free.
+    Status recorded = store_.TransitionPhase(id, Phase::kPlanned, Phase::kAborted, actor_,
+                                             why.ToString());
+    if (!recorded.ok()) MainLogger()->error("could not record the abort: {}", recorded.ToString());
+    return why;
   }
-  return why;
+  // Work exists (a shadow table, a checkpoint, maybe a COMMIT): keep the phase
+  // so that `lockstep resume` continues from it, and record why it stopped.
+  (void)store_.AppendEvent({id, actor_, "stopped", std::nullopt, why.ToString(), ""});
+  if (IsTerminalPhase(record->phase) || IsNative(record->spec.strategy)) return why;
+  return why.WithContext(std::string("migration ") + std::to_string(id) + " stopped in phase " +
+                         PhaseName(record->phase) + "; fix the cause and run 'lockstep resume "
+                         "--table " + record->spec.table_schema + "." + record->spec.table_name +
+                         " --yes'");
 }
 
 Result<RunOutcome> MigrationRunner::Run(const PlanRequest& request, const RunOptions& options) {

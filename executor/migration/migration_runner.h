@@ -48,7 +48,8 @@ class MigrationRunner {
  private:
   Status RunNative(int64_t id, const Plan& plan, const PlanRequest& request);
   Status RunShadowCopy(int64_t id, const Plan& plan, const PlanRequest& request);
-  // Records the failure (phase failed, with the reason) and returns `why`.
+  // A migration that stopped on `why`: aborted when nothing was created yet;
+  // otherwise left in its phase for `lockstep resume`, with the reason logged.
   Status Fail(int64_t id, const Status& why);
   Status Step(int64_t id, Phase from, Phase to, const std::string& reason);
 
