@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <map>
 #include <set>
 
@@ -52,6 +53,18 @@ class ApplierHooks final : public executor::Throttler,
       return executor::ThrottleDecision::Wait(
           100, "the applier is " + std::to_string(behind) + " transactions behind the binlog");
     }
+    // Gentleness: while the application is busy, the copy yields once per
+    // chunk for as long as the chunk took, so the application keeps at least
+    // half of the time; idle, it copies at full speed.
+    if (!yielded_ && last_chunk_ms_ > 0) {
+      LOCKSTEP_ASSIGN_OR_RETURN(auto running, probe_.QueryValue(sql::ThreadsRunning()));
+      const int64_t others = std::strtoll(running.value_or("0").c_str(), nullptr, 10) - 1;
+      if (others > kBusyThreads) {
+        yielded_ = true;
+        return executor::ThrottleDecision::Wait(last_chunk_ms_, "the application is busy");
+      }
+    }
+    yielded_ = false;
     return executor::ThrottleDecision::Proceed();
   }
 
@@ -91,6 +104,7 @@ class ApplierHooks final : public executor::Throttler,
     cp.rows_copied = std::max<int64_t>(0, p.rows_copied);
     cp.rows_total_estimate = std::max<int64_t>(0, p.rows_total_estimate);
     cp.applier_events = static_cast<int64_t>(applier_->rows_applied());
+    last_chunk_ms_ = p.last_chunk_ms;
     if (p.chunks % 20 == 0 || p.done) {
       DcLogger(dc_)->info("copy: {} / ~{} rows, {:.0f} rows/s, applier {} rows behind {}",
                           p.rows_copied, p.rows_total_estimate, p.rows_per_second,
@@ -114,6 +128,10 @@ class ApplierHooks final : public executor::Throttler,
   const int64_t id_;
   const std::string dc_;
   const size_t max_backlog_;
+  // Threads running besides lockstep's own (copy, applier) that mean "busy".
+  static constexpr int64_t kBusyThreads = 2;
+  int64_t last_chunk_ms_ = 0;
+  bool yielded_ = false;
 };
 
 }  // namespace

@@ -161,6 +161,11 @@ std::string KillConnection(uint64_t connection_id) {
 
 std::string ShowBinaryLogs() { return "SHOW BINARY LOGS"; }
 
+std::string ThreadsRunning() {
+  return "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
+         "WHERE VARIABLE_NAME = 'THREADS_RUNNING'";
+}
+
 std::string BinlogGtidPosAtStart(std::string_view file) {
   return "SELECT BINLOG_GTID_POS(" + QuoteString(file) + ", 4)";
 }

@@ -77,6 +77,9 @@ std::string BinlogDumpThreads();
 // KILL CONNECTION <id>.
 std::string KillConnection(uint64_t connection_id);
 
+// Threads running statements right now (this query's own included).
+std::string ThreadsRunning();
+
 // The binary log files, oldest first.
 std::string ShowBinaryLogs();
 // The GTID position at the start of binlog file `file` (what it holds after).
