@@ -168,21 +168,11 @@ bool DecodeColumnInfo(uint8_t binlog_type, const uint8_t* meta, ColumnInfo* out)
       info.bits = static_cast<uint16_t>(bits);
       break;
     }
-    case ColumnType::kTiny:
-    case ColumnType::kShort:
-    case ColumnType::kInt24:
-    case ColumnType::kLong:
-    case ColumnType::kLongLong:
-    case ColumnType::kNull:
-    case ColumnType::kDate:
-    case ColumnType::kNewDate:
-    case ColumnType::kYear:
-    case ColumnType::kTime:
-    case ColumnType::kDateTime:
-    case ColumnType::kTimestamp:
-      break;
     default:
-      return false;
+      // Types without metadata (integers, DATE, old TIME/DATETIME/TIMESTAMP,
+      // YEAR, NULL) need nothing decoded; any other type is unknown.
+      if (MetadataSize(binlog_type) != 0) return false;
+      break;
   }
   *out = info;
   return true;

@@ -1,1 +1,0 @@
-// lockstep_planner: see planner/CMakeLists.txt for what lives here.
