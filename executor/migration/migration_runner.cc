@@ -154,6 +154,7 @@ Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRe
   const Budget& budget = topology_.BudgetFor(plan.zone_type);
   ShadowCopyConfig config;
   config.lock_wait_ms = budget.lock_wait_ms;
+  config.throttle.lag_throttle_ms = budget.lag_throttle_ms;
   SystemClock clock;
   ShadowCopyRun run(topology_.dcs[0], factory_, store_, clock, actor_, config);
   return run.Run(id, plan, request.alter);

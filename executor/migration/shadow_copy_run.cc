@@ -1,9 +1,5 @@
 #include "executor/migration/shadow_copy_run.h"
 
-#include "planner/sql/token.h"
-
-#include "executor/migration/binlog_retention.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
@@ -19,16 +15,21 @@
 #include "executor/copy/throttler.h"
 #include "executor/cutover/applier_drain.h"
 #include "executor/cutover/cutover_session.h"
+#include "executor/migration/binlog_retention.h"
+#include "executor/migration/copy_throttle.h"
+#include "executor/migration/operator_control.h"
 #include "executor/shadow/shadow_spec.h"
 #include "executor/shadow/shadow_table.h"
 #include "executor/shadow/state_store_artifact_recorder.h"
 #include "executor/verify/chunk_checksum.h"
+#include "planner/sql/token.h"
 
 namespace lockstep {
 namespace {
 
-// The applier as the copier, the checksum and the cut-over need it.
-class ApplierHooks final : public executor::Throttler,
+// The applier as the copier, the checksum, the throttle and the cut-over
+// need it.
+class ApplierHooks final : public ApplierHealth,
                            public executor::ApplierCatchUp,
                            public executor::ApplierDrain,
                            public executor::CopyObserver,
@@ -37,40 +38,16 @@ class ApplierHooks final : public executor::Throttler,
   // `applier` is a reference to the owner's pointer: the applier is restarted
   // (a new object) after a cut-over attempt that stopped it and then failed.
   ApplierHooks(std::unique_ptr<ApplierLoop>& applier, Connection& probe, StateStore& store, int64_t id,
-               std::string dc, size_t max_backlog)
-      : applier_(applier), probe_(probe), store_(store), id_(id), dc_(std::move(dc)),
-        max_backlog_(max_backlog) {}
+               std::string dc)
+      : applier_(applier), probe_(probe), store_(store), id_(id), dc_(std::move(dc)) {}
 
-  // Fails closed: an applier that stopped stops the copy; one that falls
-  // behind the binlog makes the copy wait rather than fall further behind
-  // forever (gh-ost never copied a row under load: it could not keep up).
-  Result<executor::ThrottleDecision> Check() override {
-    if (Status s = applier_->status(); !s.ok()) {
-      return executor::ThrottleDecision::Stop("the applier stopped: " + s.ToString());
-    }
-    LOCKSTEP_ASSIGN_OR_RETURN(int64_t behind, TransactionsBehind());
-    if (behind > static_cast<int64_t>(max_backlog_)) {
-      return executor::ThrottleDecision::Wait(
-          100, "the applier is " + std::to_string(behind) + " transactions behind the binlog");
-    }
-    // Gentleness: while the application is busy, the copy yields once per
-    // chunk for as long as the chunk took, so the application keeps at least
-    // half of the time; idle, it copies at full speed.
-    if (!yielded_ && last_chunk_ms_ > 0) {
-      LOCKSTEP_ASSIGN_OR_RETURN(auto running, probe_.QueryValue(sql::ThreadsRunning()));
-      const int64_t others = std::strtoll(running.value_or("0").c_str(), nullptr, 10) - 1;
-      if (others > kBusyThreads) {
-        yielded_ = true;
-        return executor::ThrottleDecision::Wait(last_chunk_ms_, "the application is busy");
-      }
-    }
-    yielded_ = false;
-    return executor::ThrottleDecision::Proceed();
-  }
+  void set_throttle(const CopyThrottle* throttle) { throttle_ = throttle; }
+
+  Status status() const override { return applier_->status(); }
 
   // Transactions in this DC's binlog that the applier has not applied yet,
   // summed over GTID domains.
-  Result<int64_t> TransactionsBehind() {
+  Result<int64_t> TransactionsBehind() override {
     LOCKSTEP_ASSIGN_OR_RETURN(auto now, probe_.QueryValue("SELECT @@gtid_binlog_pos"));
     LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition head, binlog::GtidPosition::Parse(now.value_or("")));
     LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition applied,
@@ -104,11 +81,15 @@ class ApplierHooks final : public executor::Throttler,
     cp.rows_copied = std::max<int64_t>(0, p.rows_copied);
     cp.rows_total_estimate = std::max<int64_t>(0, p.rows_total_estimate);
     cp.applier_events = static_cast<int64_t>(applier_->rows_applied());
-    last_chunk_ms_ = p.last_chunk_ms;
     if (p.chunks % 20 == 0 || p.done) {
-      DcLogger(dc_)->info("copy: {} / ~{} rows, {:.0f} rows/s, applier {} rows behind {}",
-                          p.rows_copied, p.rows_total_estimate, p.rows_per_second,
-                          applier_->rows_applied(), applier_->backlog());
+      std::string pace = "full speed";
+      if (throttle_ && throttle_->governor().busy()) {
+        pace = fmt::format("resting {:.1f}x each chunk", throttle_->governor().rest_ratio());
+      }
+      DcLogger(dc_)->info("copy: {} / ~{} rows, {:.0f} rows/s while copying, {} ms throttled, {}; "
+                          "applier {} rows",
+                          p.rows_copied, p.rows_total_estimate, p.rows_per_second, p.throttled_ms,
+                          pace, applier_->rows_applied());
     }
     return store_.SaveCheckpoint(id_, dc_, cp);
   }
@@ -127,29 +108,7 @@ class ApplierHooks final : public executor::Throttler,
   StateStore& store_;
   const int64_t id_;
   const std::string dc_;
-  const size_t max_backlog_;
-  // Threads running besides lockstep's own (copy, applier) that mean "busy".
-  static constexpr int64_t kBusyThreads = 2;
-  int64_t last_chunk_ms_ = 0;
-  bool yielded_ = false;
-};
-
-// The checksum's throttler: it stops when the applier has failed, and never
-// waits otherwise. Each differing chunk already waits for the applier, and a
-// per-chunk yield or lag wait made the checksum under sustained load last
-// longer than the load (measured: over 12 minutes for 2M rows).
-class ChecksumThrottle final : public executor::Throttler {
- public:
-  explicit ChecksumThrottle(std::unique_ptr<ApplierLoop>& applier) : applier_(applier) {}
-  Result<executor::ThrottleDecision> Check() override {
-    if (Status s = applier_->status(); !s.ok()) {
-      return executor::ThrottleDecision::Stop("the applier stopped: " + s.ToString());
-    }
-    return executor::ThrottleDecision::Proceed();
-  }
-
- private:
-  std::unique_ptr<ApplierLoop>& applier_;
+  const CopyThrottle* throttle_ = nullptr;
 };
 
 }  // namespace
@@ -163,6 +122,14 @@ Status ShadowCopyRun::Step(int64_t id, Phase from, Phase to, const std::string& 
   MainLogger()->info("migration {}: {} -> {}", id, PhaseName(from), PhaseName(to));
   LOCKSTEP_RETURN_IF_ERROR(store_.TransitionPhase(id, from, to, actor_, reason));
   return store_.TransitionDcPhase(id, dc_.name, from, to, actor_, reason);
+}
+
+Status ShadowCopyRun::Stopped(const std::string& what, const std::string& reason) {
+  if (reason.rfind("aborted by ", 0) == 0) {
+    operator_abort_ = reason;
+    return Status::Conflict(what + " stopped: " + reason);
+  }
+  return Status::Internal(what + " stopped: " + reason);
 }
 
 Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& alter) {
@@ -242,8 +209,19 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   LOCKSTEP_RETURN_IF_ERROR(start_applier(start_position));
 
   LOCKSTEP_ASSIGN_OR_RETURN(auto probe_conn, factory_.Connect(dc_));
-  ApplierHooks hooks(applier, *probe_conn, store_, id, dc_.name, config_.max_applier_backlog);
+  ApplierHooks hooks(applier, *probe_conn, store_, id, dc_.name);
   executor::RealSleeper& sleeper = executor::RealSleeper::Instance();
+  OperatorControl operators(store_, id, clock_);
+  // The copy and the checksum share the DBA's commands and the link check,
+  // but each measures its own impact on the application.
+  CopyThrottle copy_throttle(hooks, *probe_conn, &operators, clock_, config_.throttle);
+  CopyThrottleConfig checksum_throttle_config = config_.throttle;
+  // A differing chunk waits for the applier by itself; waiting for applier
+  // lag before every chunk made the checksum under sustained load last
+  // longer than the load (measured: over 12 minutes for 2M rows).
+  checksum_throttle_config.max_applier_backlog.reset();
+  CopyThrottle checksum_throttle(hooks, *probe_conn, &operators, clock_, checksum_throttle_config);
+  hooks.set_throttle(&copy_throttle);
 
   if (phase == Phase::kShadowCreated || phase == Phase::kCopying) {
     if (phase == Phase::kShadowCreated) {
@@ -252,9 +230,9 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     LOCKSTEP_ASSIGN_OR_RETURN(auto copy_conn, factory_.Connect(dc_));
     executor::RowCopierConfig copy_config;
     copy_config.chunk.target_ms = config_.chunk_target_ms;
-    executor::RowCopier copier(*copy_conn, info, hooks, hooks, clock_, sleeper, copy_config);
+    executor::RowCopier copier(*copy_conn, info, copy_throttle, hooks, clock_, sleeper, copy_config);
     LOCKSTEP_ASSIGN_OR_RETURN(executor::CopyOutcome copied, copier.Run(checkpoint.copy_watermark));
-    if (copied.stopped) return Status::Internal("the copy stopped: " + *copied.stopped);
+    if (copied.stopped) return Stopped("the copy", *copied.stopped);
     log->info("copy done: {} rows at {:.0f} rows/s", copied.progress.rows_copied,
               copied.progress.rows_per_second);
     LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCopying, Phase::kVerifying, "checksum"));
@@ -263,10 +241,11 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
 
   if (phase == Phase::kVerifying) {
     LOCKSTEP_ASSIGN_OR_RETURN(auto checksum_conn, factory_.Connect(dc_));
-    ChecksumThrottle checksum_throttle(applier);
+    hooks.set_throttle(&checksum_throttle);
     executor::ChunkChecksum checksum(*checksum_conn, info, hooks, checksum_throttle, hooks, clock_,
                                      sleeper);
     LOCKSTEP_ASSIGN_OR_RETURN(executor::ChecksumVerdict verdict, checksum.Run());
+    if (verdict.stopped) return Stopped("the checksum", *verdict.stopped);
     if (!verdict.passed) {
       return Status::FailedPrecondition(
           "checksum: " + std::to_string(verdict.mismatches.size()) + " chunk(s) of " +

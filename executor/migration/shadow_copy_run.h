@@ -6,12 +6,14 @@
 // Every step is recorded in the state store before it is taken.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
 #include "common/status.h"
 #include "config/topology.h"
 #include "db/connection.h"
+#include "executor/migration/copy_throttle.h"
 #include "planner/plan/plan.h"
 #include "planner/sql/ast.h"
 #include "state/state_store.h"
@@ -24,8 +26,9 @@ struct ShadowCopyConfig {
   int64_t drain_timeout_ms = 3000;  // the applier must catch up under the lock in this
   int cutover_attempts = 5;
   int64_t first_backoff_ms = 500;   // doubled after each failed attempt
-  // The applier is allowed this many transactions behind before the copy waits.
-  size_t max_applier_backlog = 2000;
+  // The copy's and the checksum's throttle: applier backlog, DRC lag budget,
+  // the share of throughput the application keeps while they run.
+  CopyThrottleConfig throttle;
 };
 
 class ShadowCopyRun {
@@ -38,12 +41,18 @@ class ShadowCopyRun {
   // cutting_over for one resumed after a crash.
   [[nodiscard]] Status Run(int64_t id, const Plan& plan, const sql::AlterTable& alter);
 
+  // Set when Run() returned because an operator aborted the migration
+  // ("aborted by <who>: <why>"): the caller cleans up.
+  const std::optional<std::string>& operator_abort() const { return operator_abort_; }
+
  private:
   Status Step(int64_t id, Phase from, Phase to, const std::string& reason);
   // After a restart inside the cut-over: reads which tables exist and either
   // records the rename as done, or returns Unavailable with the migration set
   // back to ready (or left committed) for another attempt.
   Status FinishCutover(int64_t id, const Plan& plan);
+  // The copy or checksum was stopped by its throttle for `reason`.
+  Status Stopped(const std::string& what, const std::string& reason);
 
   const DcConfig& dc_;
   ConnectionFactory& factory_;
@@ -51,6 +60,7 @@ class ShadowCopyRun {
   const Clock& clock_;
   const std::string actor_;
   const ShadowCopyConfig config_;
+  std::optional<std::string> operator_abort_;
 };
 
 }  // namespace lockstep

@@ -161,9 +161,9 @@ std::string KillConnection(uint64_t connection_id) {
 
 std::string ShowBinaryLogs() { return "SHOW BINARY LOGS"; }
 
-std::string ThreadsRunning() {
+std::string QuestionsCount() {
   return "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
-         "WHERE VARIABLE_NAME = 'THREADS_RUNNING'";
+         "WHERE VARIABLE_NAME = 'QUESTIONS'";
 }
 
 std::string BinlogGtidPosAtStart(std::string_view file) {

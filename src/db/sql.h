@@ -77,8 +77,9 @@ std::string BinlogDumpThreads();
 // KILL CONNECTION <id>.
 std::string KillConnection(uint64_t connection_id);
 
-// Threads running statements right now (this query's own included).
-std::string ThreadsRunning();
+// Statements clients have sent since the server started (global status
+// Questions): the application's activity, sampled over a window.
+std::string QuestionsCount();
 
 // The binary log files, oldest first.
 std::string ShowBinaryLogs();

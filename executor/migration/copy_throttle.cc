@@ -1,0 +1,124 @@
+#include "executor/migration/copy_throttle.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+#include "db/sql.h"
+
+namespace lockstep {
+namespace {
+
+int64_t ToInt(const std::optional<std::string>& text) {
+  return text ? std::strtoll(text->c_str(), nullptr, 10) : 0;
+}
+
+std::string Percent(double share) {
+  return std::to_string(static_cast<int>(std::lround(share * 100))) + "%";
+}
+
+}  // namespace
+
+Result<int64_t> CopyThrottle::Statements() {
+  LOCKSTEP_ASSIGN_OR_RETURN(auto value, probe_.QueryValue(sql::QuestionsCount()));
+  return ToInt(value);
+}
+
+Status CopyThrottle::CloseWindow() {
+  LOCKSTEP_ASSIGN_OR_RETURN(int64_t statements, Statements());
+  const int64_t now = clock_.NowMillis();
+  const int64_t ms = now - window_start_ms_;
+  const int64_t delta = statements - window_start_statements_;
+  if (window_ == Window::kChunk) {
+    last_chunk_ms_ = ms;
+    governor_.ChunkWindow(ms, delta);
+  } else if (window_ == Window::kRest) {
+    governor_.RestWindow(ms, delta);
+  }
+  window_ = Window::kRest;  // until Check() lets a chunk go
+  window_start_ms_ = now;
+  window_start_statements_ = statements;
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> CopyThrottle::LinkLag() {
+  const int64_t now = clock_.NowMillis();
+  if (last_link_check_ms_ && now - *last_link_check_ms_ < config_.link_check_every_ms) {
+    return link_lag_;
+  }
+  LOCKSTEP_ASSIGN_OR_RETURN(QueryResult links, probe_.Query(sql::ShowAllSlavesStatus()));
+  last_link_check_ms_ = now;
+  link_lag_.reset();
+  for (size_t r = 0; r < links.rows.size(); ++r) {
+    const std::string name = links.Get(r, "Connection_name").value_or("");
+    const bool running = links.Get(r, "Slave_IO_Running").value_or("") == "Yes" &&
+                         links.Get(r, "Slave_SQL_Running").value_or("") == "Yes";
+    const auto behind = links.Get(r, "Seconds_Behind_Master");
+    if (!running || !behind) {
+      // Fail closed: a link whose lag nobody knows may be arbitrarily far behind.
+      link_lag_ = "DRC link '" + name + "' into this DC is not running: its lag is unknown";
+      break;
+    }
+    const int64_t lag_ms = 1000 * ToInt(behind);
+    if (lag_ms > config_.lag_throttle_ms) {
+      link_lag_ = "DRC link '" + name + "' lags " + std::to_string(lag_ms / 1000) +
+                  " s (budget " + std::to_string(config_.lag_throttle_ms) + " ms)";
+      break;
+    }
+  }
+  return link_lag_;
+}
+
+executor::ThrottleDecision CopyThrottle::Wait(int64_t ms, std::string why) {
+  last_reason_ = why;
+  return executor::ThrottleDecision::Wait(ms, std::move(why));
+}
+
+Result<executor::ThrottleDecision> CopyThrottle::Check() {
+  LOCKSTEP_RETURN_IF_ERROR(CloseWindow());
+  if (Status s = applier_.status(); !s.ok()) {
+    return executor::ThrottleDecision::Stop("the applier stopped: " + s.ToString());
+  }
+  std::optional<double> nice_ratio;
+  if (operators_) {
+    LOCKSTEP_ASSIGN_OR_RETURN(OperatorState wish, operators_->Poll());
+    if (wish.abort_reason) return executor::ThrottleDecision::Stop(*wish.abort_reason);
+    if (wish.paused) return Wait(500, wish.pause_reason);
+    nice_ratio = wish.nice_ratio;
+  }
+  if (config_.max_applier_backlog) {
+    LOCKSTEP_ASSIGN_OR_RETURN(int64_t behind, applier_.TransactionsBehind());
+    if (behind > *config_.max_applier_backlog) {
+      return Wait(100, "the applier is " + std::to_string(behind) +
+                           " transactions behind the binlog");
+    }
+  }
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> lag, LinkLag());
+  if (lag) return Wait(500, *lag);
+  if (!rested_ && last_chunk_ms_ > 0) {
+    int64_t rest = 0;
+    std::string why;
+    if (nice_ratio) {
+      rest = std::llround(*nice_ratio * static_cast<double>(last_chunk_ms_));
+      char ratio[32];
+      std::snprintf(ratio, sizeof ratio, "%.2f", *nice_ratio);
+      why = std::string("an operator's nice ratio of ") + ratio;
+    } else {
+      rest = governor_.RestAfter(last_chunk_ms_);
+      const auto slowed = governor_.slowdown();
+      why = "yielding to the application (" +
+            (slowed ? "a chunk slows it to " + Percent(*slowed) : std::string("busy")) +
+            "; keeping it at " + Percent(config_.governor.keep_share) + ")";
+    }
+    if (rest > 0) {
+      rested_ = true;
+      return Wait(rest, why);
+    }
+  }
+  rested_ = false;
+  window_ = Window::kChunk;
+  last_reason_.clear();
+  return executor::ThrottleDecision::Proceed();
+}
+
+}  // namespace lockstep

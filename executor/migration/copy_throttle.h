@@ -1,0 +1,90 @@
+// CopyThrottle: the one Throttler of a DC's shadow copy, asked before every
+// chunk of the copy and of the checksum. In order:
+//
+//   1. the applier failed                   -> stop (fail closed)
+//   2. an operator aborted / paused         -> stop / wait
+//   3. the applier is behind the binlog     -> wait (copy only: gh-ost never
+//      copied a row under load because its applier could not keep up; here
+//      the copy gives way instead)
+//   4. a DRC link into this DC lags beyond the zone's budget, or its lag is
+//      unknown (a stopped link)             -> wait
+//   5. the application is busy              -> rest after each chunk for as
+//      long as ImpactGovernor says keeps it at its share of throughput (or
+//      as an operator's nice ratio says)
+//
+// Its Check() also marks window boundaries for the governor: the time from a
+// Proceed to the next Check is a chunk; everything else is rest.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/clock.h"
+#include "common/status.h"
+#include "db/connection.h"
+#include "executor/copy/impact_governor.h"
+#include "executor/copy/throttler.h"
+#include "executor/migration/operator_control.h"
+
+namespace lockstep {
+
+// What the throttle needs to know about the DC's change applier.
+class ApplierHealth {
+ public:
+  virtual ~ApplierHealth() = default;
+  [[nodiscard]] virtual Status status() const = 0;
+  // Transactions in the DC's binlog the applier has not applied yet.
+  [[nodiscard]] virtual Result<int64_t> TransactionsBehind() = 0;
+};
+
+struct CopyThrottleConfig {
+  // The copy waits while the applier is this many transactions behind;
+  // nullopt: never (the checksum, whose differing chunks wait for the
+  // applier themselves).
+  std::optional<int64_t> max_applier_backlog = 2000;
+  int64_t lag_throttle_ms = 3000;   // the zone's DRC lag budget for the copy
+  int64_t link_check_every_ms = 1000;
+  executor::ImpactGovernorConfig governor;
+};
+
+class CopyThrottle final : public executor::Throttler {
+ public:
+  // `probe` is a session of its own; `operators` may be null (tests, tools).
+  CopyThrottle(ApplierHealth& applier, Connection& probe, OperatorControl* operators,
+               const Clock& clock, CopyThrottleConfig config = {})
+      : applier_(applier), probe_(probe), operators_(operators), clock_(clock), config_(config),
+        governor_(config.governor) {}
+
+  Result<executor::ThrottleDecision> Check() override;
+
+  const executor::ImpactGovernor& governor() const { return governor_; }
+  // The reason of the last wait, for progress lines ("" when proceeding).
+  const std::string& last_reason() const { return last_reason_; }
+
+ private:
+  Result<int64_t> Statements();
+  // Closes the window that ends now and hands it to the governor.
+  Status CloseWindow();
+  Result<std::optional<std::string>> LinkLag();
+  executor::ThrottleDecision Wait(int64_t ms, std::string why);
+
+  ApplierHealth& applier_;
+  Connection& probe_;
+  OperatorControl* operators_;
+  const Clock& clock_;
+  const CopyThrottleConfig config_;
+  executor::ImpactGovernor governor_;
+
+  enum class Window { kNone, kChunk, kRest };
+  Window window_ = Window::kNone;
+  int64_t window_start_ms_ = 0;
+  int64_t window_start_statements_ = 0;
+  int64_t last_chunk_ms_ = 0;
+  bool rested_ = false;  // since the last chunk
+  std::optional<int64_t> last_link_check_ms_;
+  std::optional<std::string> link_lag_;  // the last link check's complaint
+  std::string last_reason_;
+};
+
+}  // namespace lockstep

@@ -1,0 +1,191 @@
+// The copy's throttle against a real server: a DRC link whose lag is unknown
+// holds the copy (fail closed), and the DBA's pause, resume and abort reach a
+// running migration through the state database within about a second.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+#include "state/state_store.h"
+#include "support/oracle.h"
+#include "support/sandbox_suite.h"
+
+namespace lockstep::testing {
+namespace {
+
+constexpr int kRows = 200000;
+
+class ThrottleTest : public SandboxSuite<1> {
+ protected:
+  void SetUp() override {
+    SandboxSuite<1>::SetUp();
+    conn_ = Dc(1);
+    ASSERT_TRUE(conn_->Execute("CREATE DATABASE IF NOT EXISTS throttle").ok());
+    ASSERT_TRUE(conn_->Execute("DROP TABLE IF EXISTS throttle.oracle").ok());
+  }
+  void TearDown() override { DropGhostLink(); }
+
+  // A replication link to a port nothing listens on: it never connects, so
+  // its lag is unknown, as a DRC link's is while it is broken.
+  void AddGhostLink() {
+    ASSERT_TRUE(conn_->Execute("CHANGE MASTER 'ghost' TO MASTER_HOST='127.0.0.1', MASTER_PORT=9, "
+                               "MASTER_USER='nobody', MASTER_CONNECT_RETRY=1")
+                    .ok());
+    ASSERT_TRUE(conn_->Execute("START SLAVE 'ghost'").ok());
+  }
+  void DropGhostLink() {
+    if (!conn_) return;
+    (void)conn_->Execute("STOP SLAVE 'ghost'");
+    (void)conn_->Execute("RESET SLAVE 'ghost' ALL");
+  }
+
+  // Holds the copy in its first chunks: waits for `_<table>_new` to appear
+  // and write-locks it from a session of the test's own. The plan refuses to
+  // start with a broken link, so the link is broken only once the copy is
+  // held; UNLOCK TABLES lets the chunk in flight finish into the throttle.
+  std::unique_ptr<Connection> HoldShadow(const std::string& table) {
+    auto holder = Dc(1);
+    const std::string shadow = "_" + table + "_new";
+    for (int i = 0; i < 30000; ++i) {
+      auto found = holder->QueryValue(
+          "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='throttle' AND "
+          "TABLE_NAME='" + shadow + "'");
+      if (found.ok() && found->value_or("0") == "1") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    EXPECT_TRUE(holder->Execute("LOCK TABLES throttle.`" + shadow + "` WRITE").ok());
+    return holder;
+  }
+
+  std::vector<std::string> RunArgs(const std::string& table) {
+    return {"run", "--config", sandbox_->topology_path(), "--table", "throttle." + table,
+            "--alter", "ADD COLUMN note VARCHAR(32) DEFAULT 'n'", "--strategy", "copy", "--yes"};
+  }
+
+  static std::unique_ptr<StateStore> Store() {
+    auto store = StateStore::Open(sandbox_->topology().state_db_path);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  // The table's unfinished migration once it is in `phase`, or nullopt.
+  static std::optional<MigrationRecord> WaitForPhase(const std::string& table, Phase phase,
+                                                     int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (auto store = StateStore::Open(sandbox_->topology().state_db_path); store.ok()) {
+        auto m = (*store)->ActiveMigrationFor("throttle", table);
+        if (m.ok() && m->has_value() && (*m)->phase == phase) return **m;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return std::nullopt;
+  }
+
+  static int64_t RowsCopied(int64_t id) {
+    auto store = Store();
+    auto progress = store ? store->GetDcProgress(id, "dc1") : Status::Internal("no store");
+    return progress.ok() ? progress->checkpoint.rows_copied : -1;
+  }
+
+  static void Enqueue(int64_t id, OperatorCommandKind kind) {
+    auto store = Store();
+    ASSERT_NE(store, nullptr);
+    OperatorCommand c;
+    c.migration_id = id;
+    c.command = kind;
+    c.actor = "dba@test";
+    c.reason = "throttle_test";
+    auto queued = store->EnqueueOperatorCommand(c);
+    ASSERT_TRUE(queued.ok()) << queued.status().ToString();
+  }
+
+  static int Wait(int pid, int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) return status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return -1;
+  }
+
+  std::unique_ptr<Connection> conn_;
+};
+
+TEST_F(ThrottleTest, AnUnknownLinkLagHoldsTheCopyAndPauseOutlastsIt) {
+  const std::string table = "t_pause";
+  ASSERT_TRUE(CreateTableAndOracle(*conn_, "throttle", table, kRows).ok());
+  OracleWriters writers(*sandbox_, "throttle", table, kRows, 2);
+  const int pid = SpawnLockstep(RunArgs(table));
+  ASSERT_GT(pid, 0);
+  auto holder = HoldShadow(table);
+  auto migration = WaitForPhase(table, Phase::kCopying, 60000);
+  ASSERT_TRUE(migration.has_value()) << "the run never started copying";
+  AddGhostLink();
+  ASSERT_TRUE(holder->Execute("UNLOCK TABLES").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  const int64_t held_at = RowsCopied(migration->id);
+  ASSERT_LT(held_at, kRows / 2) << "the copy got too far before it was held";
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(RowsCopied(migration->id), held_at) << "copied while a link's lag was unknown";
+
+  // Paused while held: clearing the link must not let the copy go.
+  Enqueue(migration->id, OperatorCommandKind::kPause);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  DropGhostLink();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2000));
+  EXPECT_EQ(RowsCopied(migration->id), held_at) << "copied while paused";
+  auto store = Store();
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->GetMigration(migration->id)->paused);
+  EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), 0) << "lockstep exited while paused";
+
+  Enqueue(migration->id, OperatorCommandKind::kResume);
+  const int status = Wait(pid, 120000);
+  writers.Stop();
+  ASSERT_TRUE(WIFEXITED(status)) << "lockstep did not finish";
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  EXPECT_FALSE(Store()->GetMigration(migration->id)->paused);
+  EXPECT_EQ(DiffAgainstOracle(*conn_, "throttle", table), "")
+      << writers.committed() << " writer transactions";
+  ASSERT_TRUE(conn_->Execute("DROP TABLE throttle.oracle").ok());
+}
+
+TEST_F(ThrottleTest, AnAbortStopsTheRunAtTheNextChunk) {
+  const std::string table = "t_abort";
+  ASSERT_TRUE(CreateTableAndOracle(*conn_, "throttle", table, kRows).ok());
+  const int pid = SpawnLockstep(RunArgs(table));
+  ASSERT_GT(pid, 0);
+  auto holder = HoldShadow(table);
+  auto migration = WaitForPhase(table, Phase::kCopying, 60000);
+  ASSERT_TRUE(migration.has_value()) << "the run never started copying";
+  AddGhostLink();  // holds the copy, so that the abort meets a copy in flight
+  ASSERT_TRUE(holder->Execute("UNLOCK TABLES").ok());
+  const auto asked = std::chrono::steady_clock::now();
+  Enqueue(migration->id, OperatorCommandKind::kAbort);
+  const int status = Wait(pid, 30000);
+  const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+                        std::chrono::steady_clock::now() - asked)
+                        .count();
+  ASSERT_TRUE(WIFEXITED(status)) << "lockstep did not stop";
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  EXPECT_LT(took, 5000) << "an abort must be picked up within about a second";
+  auto events = Store()->ListEvents(migration->id);
+  ASSERT_TRUE(events.ok());
+  bool logged = false;
+  for (const auto& e : *events) {
+    logged |= e.event.message.find("aborted by dba@test: throttle_test") != std::string::npos;
+  }
+  EXPECT_TRUE(logged) << "the stop names the operator and the reason";
+  EXPECT_EQ(DiffAgainstOracle(*conn_, "throttle", table), "") << "t must be untouched";
+  ASSERT_TRUE(conn_->Execute("DROP TABLE throttle.oracle").ok());
+}
+
+}  // namespace
+}  // namespace lockstep::testing
