@@ -1,5 +1,6 @@
 #include "executor/apply/applier_loop.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "common/logging.h"
@@ -82,7 +83,7 @@ void ApplierLoop::Run() {
     ++transactions_seen_;
     batch.push_back(std::move(**next));
     backlog_ = batch.size();
-    if (batch.size() >= max_batch_) {
+    if (batch.size() >= max_batch_ || ReachesFlushTarget(batch.back().position_after)) {
       failure = flush();
       if (!failure.ok()) break;
     }
@@ -97,9 +98,12 @@ void ApplierLoop::Run() {
   applied_cv_.notify_all();
 }
 
-bool ApplierLoop::Covers(const binlog::GtidPosition& target) const {
-  // Every domain of the target must be applied at least to its sequence number.
-  const std::string text = target.ToString();
+namespace {
+
+// Whether `have` includes every GTID of `want`: each domain of `want` at least
+// to its sequence number.
+bool PositionCovers(const binlog::GtidPosition& have, const binlog::GtidPosition& want) {
+  const std::string text = want.ToString();
   size_t start = 0;
   while (start < text.size()) {
     size_t comma = text.find(',', start);
@@ -107,19 +111,35 @@ bool ApplierLoop::Covers(const binlog::GtidPosition& target) const {
     const std::string item = text.substr(start, comma - start);
     start = comma + 1;
     const uint32_t domain = static_cast<uint32_t>(std::stoul(item.substr(0, item.find('-'))));
-    auto want = target.Find(domain);
-    auto have = applied_.Find(domain);
-    if (want && (!have || have->seq_no < want->seq_no)) return false;
+    auto wanted = want.Find(domain);
+    auto had = have.Find(domain);
+    if (wanted && (!had || had->seq_no < wanted->seq_no)) return false;
   }
   return true;
+}
+
+}  // namespace
+
+bool ApplierLoop::Covers(const binlog::GtidPosition& target) const {
+  return PositionCovers(applied_, target);
+}
+
+bool ApplierLoop::ReachesFlushTarget(const binlog::GtidPosition& position) const {
+  std::lock_guard lock(mu_);
+  for (const auto& target : flush_targets_) {
+    if (PositionCovers(position, target)) return true;
+  }
+  return false;
 }
 
 Status ApplierLoop::WaitApplied(const std::string& gtid_list, int64_t timeout_ms) {
   LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition target, binlog::GtidPosition::Parse(gtid_list));
   std::unique_lock lock(mu_);
+  flush_targets_.push_back(target);
   const bool done = applied_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
     return stopped_ || Covers(target);
   });
+  flush_targets_.erase(std::find(flush_targets_.begin(), flush_targets_.end(), target));
   if (!error_.ok()) return error_;
   if (Covers(target)) return Status::Ok();
   if (stopped_) return Status::Internal("the applier stopped before applying " + gtid_list);

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "common/status.h"
 #include "config/topology.h"
@@ -60,6 +61,8 @@ class ApplierLoop {
               ApplierTarget target, RowImageMapping mapping, size_t max_batch);
   void Run();
   bool Covers(const binlog::GtidPosition& target) const;  // REQUIRES: mu_ held
+  // Whether a waiter is waiting for a position `position` reaches.
+  bool ReachesFlushTarget(const binlog::GtidPosition& position) const;  // takes mu_
 
   std::unique_ptr<binlog::BinlogStream> stream_;
   std::unique_ptr<Connection> conn_;
@@ -71,6 +74,10 @@ class ApplierLoop {
   binlog::GtidPosition applied_;  // guarded by mu_
   Status error_;                  // guarded by mu_
   bool stopped_ = false;          // guarded by mu_
+  // What WaitApplied() callers wait for: the batch is applied as soon as it
+  // reaches it rather than when it is full (under steady load the stream is
+  // never idle long enough for a heartbeat to flush it). Guarded by mu_.
+  std::vector<binlog::GtidPosition> flush_targets_;
 
   std::atomic<bool> stop_requested_{false};
   std::atomic<uint64_t> rows_applied_{0};

@@ -13,6 +13,7 @@ void ImpactGovernor::ChunkWindow(int64_t ms, int64_t statements) {
   if (ms < config_.min_window_ms) return;
   const double rate = Rate(ms, statements);
   chunk_rate_ = rate;
+  since_reference_ms_ += ms;
   // Only a chunk window can wake the governor: an idle governor never rests,
   // so it has no rest windows to look at.
   if (!busy_ && rate >= config_.busy_statements_per_s) busy_ = true;
@@ -24,6 +25,9 @@ void ImpactGovernor::ChunkWindow(int64_t ms, int64_t statements) {
 void ImpactGovernor::RestWindow(int64_t ms, int64_t statements) {
   if (ms < config_.min_window_ms) return;
   const double rate = Rate(ms, statements);
+  since_reference_ms_ += ms;
+  if (ms < config_.reference_min_ms) return;
+  since_reference_ms_ = 0;
   if (rate < config_.busy_statements_per_s) {
     // The application went quiet: forget what it was like.
     busy_ = false;
@@ -44,7 +48,10 @@ double ImpactGovernor::rest_ratio() const {
 
 int64_t ImpactGovernor::RestAfter(int64_t chunk_ms) const {
   if (!busy_) return 0;
-  const auto rest = static_cast<int64_t>(std::llround(rest_ratio() * static_cast<double>(chunk_ms)));
+  auto rest = static_cast<int64_t>(std::llround(rest_ratio() * static_cast<double>(chunk_ms)));
+  if (!rest_rate_ || since_reference_ms_ >= config_.reference_every_ms) {
+    rest = std::max(rest, config_.reference_rest_ms);
+  }
   return std::max(rest, config_.min_rest_ms);
 }
 

@@ -71,7 +71,9 @@ Status ChunkChecksum::CheckChunk(RangeCopier& copier, const sql::KeyRange& range
     result->target_crc = target.crc;
     return source == target;
   };
+  const int64_t started = clock_.NowMillis();
   LOCKSTEP_ASSIGN_OR_RETURN(bool equal, compare());
+  result->first_compare_ms = std::max<int64_t>(clock_.NowMillis() - started, 0);
   if (equal) {
     result->outcome = Outcome::kMatch;
     return Status::Ok();
@@ -133,7 +135,6 @@ Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& res
       return verdict;
     }
     const int64_t want = sizer.rows();
-    const int64_t start = clock_.NowMillis();
     const sql::KeyRange to_upper{after ? &*after : nullptr, &*upper};
     LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> end,
                               ReadKey(conn_, sql::ChunkEnd(layout_.source, to_upper, want - 1)));
@@ -145,7 +146,7 @@ Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& res
     result.lower = after ? std::optional<std::string>(EncodeWatermark(*after)) : std::nullopt;
     result.upper = EncodeWatermark(*end);
     LOCKSTEP_RETURN_IF_ERROR(CheckChunk(copier, {after ? &*after : nullptr, &*end}, &result));
-    sizer.Record(last ? result.source_rows : want, clock_.NowMillis() - start);
+    sizer.Record(last ? result.source_rows : want, result.first_compare_ms);
 
     verdict.chunks += 1;
     verdict.rows += result.source_rows;

@@ -48,6 +48,10 @@ struct ChecksumChunkResult {
   int64_t target_crc = 0;
   int64_t comparisons = 0;
   int64_t recopied_rows = 0;  // rows the re-copy inserted
+  // How long the first comparison took: what sizes the next chunk. Waiting
+  // for the applier is not the chunk's cost, and counting it shrank the
+  // chunks under load until there were many more of them to wait for.
+  int64_t first_compare_ms = 0;
 };
 const char* ChecksumOutcomeName(ChecksumChunkResult::Outcome outcome);
 

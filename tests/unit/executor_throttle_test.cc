@@ -31,6 +31,7 @@ TEST(ImpactGovernorTest, RestsSoTheApplicationKeepsItsShare) {
   ASSERT_TRUE(governor.busy());
   // Nothing measured at rest yet: assume a chunk halves the application.
   EXPECT_NEAR(governor.rest_ratio(), (0.8 - 0.5) / 0.2, 1e-9);
+  EXPECT_EQ(governor.RestAfter(100), config.reference_rest_ms) << "long enough to measure";
   governor.RestWindow(1000, 10000);  // 10000/s at rest
   governor.ChunkWindow(500, 1000);   // 2000/s copying: slowed to 20%
   ASSERT_TRUE(governor.slowdown().has_value());
@@ -68,6 +69,23 @@ TEST(ImpactGovernorTest, AStalledApplicationIsCappedAndAQuietOneReleasesTheCopy)
   EXPECT_FALSE(governor.busy());
   EXPECT_EQ(governor.RestAfter(500), 0);
   EXPECT_FALSE(governor.slowdown().has_value());
+}
+
+TEST(ImpactGovernorTest, OnlyLongRestsMeasureTheApplicationAndTheyRecur) {
+  ImpactGovernorConfig config;
+  config.smoothing = 1.0;
+  ImpactGovernor governor(config);
+  governor.ChunkWindow(500, 5000);
+  governor.RestWindow(config.reference_min_ms, 4000);  // 10000/s: the reference
+  governor.RestWindow(100, 100);  // right after a chunk, still recovering: not a reference
+  EXPECT_TRUE(governor.busy()) << "a short rest cannot say the application went quiet";
+  governor.ChunkWindow(500, 2500);  // 5000/s
+  EXPECT_NEAR(*governor.slowdown(), 0.5, 1e-9);
+  EXPECT_LT(governor.RestAfter(100), config.reference_rest_ms);
+  for (int64_t copied = 0; copied < config.reference_every_ms; copied += 500) {
+    governor.ChunkWindow(500, 2500);
+  }
+  EXPECT_EQ(governor.RestAfter(100), config.reference_rest_ms) << "time for a new reference";
 }
 
 TEST(ImpactGovernorTest, ShortWindowsAreIgnoredAndSmoothingDampsNoise) {
