@@ -100,6 +100,9 @@ Result<RunOutcome> MigrationRunner::Run(const PlanRequest& request, const RunOpt
   spec.requested_by = actor_;
   LOCKSTEP_ASSIGN_OR_RETURN(outcome.migration_id, store_.CreateMigration(spec));
   const int64_t id = outcome.migration_id;
+  if (options.claim) {
+    if (Status claimed = options.claim(id); !claimed.ok()) return Fail(id, claimed);
+  }
 
   Status ran = IsNative(plan.strategy) ? RunNative(id, plan, request)
                                        : RunShadowCopy(id, plan, request);
@@ -200,6 +203,8 @@ Result<RunOutcome> MigrationRunner::Resume(const std::string& schema, const std:
   plan.skew_class = record.spec.skew_class;
   plan.cutover_mode = record.spec.cutover_mode;
   if (const ZoneConfig* zone = topology_.ZoneOf(schema, table)) plan.zone_type = zone->type;
+  // Not Fail(): a refused claim means another process runs it, not that it stopped.
+  if (options.claim) LOCKSTEP_RETURN_IF_ERROR(options.claim(record.id));
   (void)store_.AppendEvent({record.id, actor_, "resumed", std::nullopt,
                             "resumed in phase " + std::string(PhaseName(record.phase)), ""});
   PlanRequest request{schema, table, stored, record.spec.alter_sql};

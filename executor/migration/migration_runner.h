@@ -6,6 +6,7 @@
 // until the multi-DC coordinator lands; with more DCs it refuses.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,10 @@ namespace lockstep {
 struct RunOptions {
   std::optional<Strategy> force_strategy;  // --strategy copy
   std::string actor;                       // who asked: recorded with every step
+  // Called with the migration's id once it is recorded (Run) or found
+  // (Resume), before any DC is changed; an error stops there. The CLI takes
+  // the runner lease here, so that two processes never run one migration.
+  std::function<Status(int64_t migration_id)> claim = {};
 };
 
 struct RunOutcome {

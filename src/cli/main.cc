@@ -15,7 +15,10 @@ constexpr Command kCommands[] = {
     {"lint", "check migration files offline (no database)", lockstep::cli::RunLint},
     {"plan", "inspect every DC and decide how a change would run (read-only)", lockstep::cli::RunPlan},
     {"run", "plan and run one migration in the foreground, to the end", lockstep::cli::RunRun},
-    {"resume", "continue an unfinished migration after a crash", lockstep::cli::RunResume},
+    {"resume", "continue an unfinished migration (after a crash, or paused)", lockstep::cli::RunResume},
+    {"pause", "pause a migration where it stands (--id, --reason)", lockstep::cli::RunPause},
+    {"throttle", "slow a migration's copy down (--nice-ratio; 0: automatic)", lockstep::cli::RunThrottle},
+    {"abort", "stop a migration before its cut-over and drop its shadow table", lockstep::cli::RunAbort},
 };
 
 void PrintUsage(std::ostream& out) {

@@ -4,6 +4,7 @@
 
 #include "cli/change_request.h"
 #include "cli/commands.h"
+#include "cli/operator_control.h"
 #include "common/logging.h"
 #include "executor/migration/migration_runner.h"
 #include "planner/report/plan_report.h"
@@ -22,6 +23,9 @@ constexpr const char* kUsage =
     "--strategy copy forces lockstep's shadow copy where the server could change the\n"
     "table natively (throttled, resumable, cut over at a chosen moment).\n"
     "A shadow copy ends cut over with the old table kept as _<table>_old.\n"
+    "The migration is run under a runner lease in the state database, renewed every\n"
+    "second, so that no other process runs it meanwhile and the DBA's controls\n"
+    "(pause, throttle, abort, resume) reach this process.\n"
     "Exit 0 when the migration is done, 1 when the plan is blocked, 2 for usage or\n"
     "config errors, 3 when the migration failed (the state database says where).\n\n"
     "Options";
@@ -83,6 +87,17 @@ int RunRun(const std::vector<std::string>& args, CommandIo io) {
     return kExitRuntime;
   }
   MigrationRunner runner(topology, factory, **store);
+  // Taken as soon as the migration is recorded, before any DC is changed;
+  // released when this function returns.
+  std::unique_ptr<RunnerLeaseKeeper> lease;
+  options.claim = [&](int64_t id) -> Status {
+    int code = kExitOk;
+    lease = ClaimRunnerLease(**store, id, "run", io, code);
+    if (lease != nullptr) return Status::Ok();
+    return code == kExitOk ? Status::Conflict("another process took migration " +
+                                              std::to_string(id) + " first")
+                           : Status::IoError("could not take the runner lease");
+  };
   auto outcome = runner.Run(request, options);
   if (!outcome.ok()) {
     io.err << "lockstep run: " << outcome.status().ToString() << "\n";

@@ -25,6 +25,9 @@ inline constexpr char kResumed[] = "resumed";
 inline constexpr char kCutoverStarted[] = "cutover_started";
 inline constexpr char kCutoverDecided[] = "cutover_decided";  // message "attempt 2: commit"
 inline constexpr char kOperatorCommand[] = "operator_command";
+inline constexpr char kLeaseAcquired[] = "lease_acquired";
+inline constexpr char kLeaseTakenOver[] = "lease_taken_over";  // message names both owners, why
+inline constexpr char kLeaseReleased[] = "lease_released";
 }  // namespace event_kinds
 
 class EventLog {

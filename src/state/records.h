@@ -124,6 +124,25 @@ struct OperatorCommand {
   std::string reason;  // required, not blank
 };
 
+// The process running a migration: its host and process id. A lease held by
+// a process of the caller's own host can be checked for a dead owner.
+struct RunnerIdentity {
+  std::string host;
+  int64_t pid = 0;
+
+  bool operator==(const RunnerIdentity&) const = default;
+};
+
+// Who runs a migration right now. The owner renews it (heartbeat_at) well
+// within its time to live; past expires_at nobody holds it.
+struct RunnerLease {
+  int64_t migration_id = 0;
+  RunnerIdentity owner;
+  int64_t acquired_at = 0;
+  int64_t heartbeat_at = 0;
+  int64_t expires_at = 0;
+};
+
 struct OperatorCommandRecord {
   int64_t id = 0;
   OperatorCommand command;

@@ -152,8 +152,24 @@ CREATE INDEX operator_commands_pending ON operator_commands (migration_id, id)
   WHERE consumed_at IS NULL;
 )sql";
 
-constexpr std::array<SchemaStep, 1> kSteps{{
+// Version 2: who runs each migration (runner_lease_table.h). One row per
+// migration at most; the owner renews heartbeat_at and expires_at, and
+// deletes the row when it stops.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE runner_leases (
+  migration_id INTEGER PRIMARY KEY REFERENCES migrations (id),
+  owner_host   TEXT NOT NULL CHECK (owner_host <> ''),
+  owner_pid    INTEGER NOT NULL CHECK (owner_pid > 0),
+  acquired_at  INTEGER NOT NULL,
+  heartbeat_at INTEGER NOT NULL,
+  expires_at   INTEGER NOT NULL,
+  CHECK (expires_at > heartbeat_at)
+) STRICT;
+)sql";
+
+constexpr std::array<SchemaStep, 2> kSteps{{
     {1, "initial schema", kSchemaV1},
+    {2, "runner leases", kSchemaV2},
 }};
 
 }  // namespace

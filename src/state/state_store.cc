@@ -46,10 +46,14 @@ Result<std::unique_ptr<StateStore>> StateStore::Open(const std::string& path,
   LOCKSTEP_RETURN_IF_ERROR(ConfigureConnection(db, options.busy_timeout_ms));
   LOCKSTEP_RETURN_IF_ERROR(SchemaMigrator(BuiltinSchemaSteps()).Migrate(db));
   const Clock& clock = options.clock != nullptr ? *options.clock : SystemClock::Instance();
-  return std::unique_ptr<StateStore>(new StateStore(std::move(db), clock));
+  const ProcessProbe& processes =
+      options.processes != nullptr ? *options.processes : SystemProcessProbe::Instance();
+  return std::unique_ptr<StateStore>(new StateStore(
+      std::move(db), clock, processes, options.host.empty() ? ThisHostName() : options.host));
 }
 
-StateStore::StateStore(SqliteDb db, const Clock& clock)
+StateStore::StateStore(SqliteDb db, const Clock& clock, const ProcessProbe& processes,
+                       std::string host)
     : path_(db.path()),
       clock_(clock),
       db_(std::move(db)),
@@ -58,7 +62,8 @@ StateStore::StateStore(SqliteDb db, const Clock& clock)
       dc_progress_(db_, clock_, events_),
       artifacts_(db_, clock_),
       cutover_attempts_(db_, clock_, events_),
-      operator_commands_(db_, clock_, events_) {}
+      operator_commands_(db_, clock_, events_),
+      runner_leases_(db_, clock_, events_, processes, std::move(host)) {}
 
 Result<int64_t> StateStore::CreateMigration(const MigrationSpec& spec) {
   std::lock_guard lock(mu_);
@@ -173,6 +178,33 @@ Result<std::vector<OperatorCommandRecord>> StateStore::TakePendingOperatorComman
     int64_t migration_id) {
   std::lock_guard lock(mu_);
   return operator_commands_.TakePending(migration_id);
+}
+
+Result<RunnerLease> StateStore::AcquireRunnerLease(int64_t migration_id,
+                                                   const RunnerIdentity& runner, int64_t ttl_ms) {
+  std::lock_guard lock(mu_);
+  return runner_leases_.Acquire(migration_id, runner, ttl_ms);
+}
+
+Status StateStore::RenewRunnerLease(int64_t migration_id, const RunnerIdentity& runner,
+                                    int64_t ttl_ms) {
+  std::lock_guard lock(mu_);
+  return runner_leases_.Renew(migration_id, runner, ttl_ms);
+}
+
+Status StateStore::ReleaseRunnerLease(int64_t migration_id, const RunnerIdentity& runner) {
+  std::lock_guard lock(mu_);
+  return runner_leases_.Release(migration_id, runner);
+}
+
+Result<std::optional<RunnerLease>> StateStore::GetRunnerLease(int64_t migration_id) {
+  std::lock_guard lock(mu_);
+  return runner_leases_.Get(migration_id);
+}
+
+Result<std::optional<RunnerLease>> StateStore::LiveRunnerLease(int64_t migration_id) {
+  std::lock_guard lock(mu_);
+  return runner_leases_.GetLive(migration_id);
 }
 
 }  // namespace lockstep

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/process.h"
 #include "common/status.h"
 #include "state/artifact_table.h"
 #include "state/cutover_attempt_table.h"
@@ -32,6 +33,7 @@
 #include "state/migration_table.h"
 #include "state/operator_command_queue.h"
 #include "state/records.h"
+#include "state/runner_lease_table.h"
 #include "state/sqlite_db.h"
 
 namespace lockstep {
@@ -42,6 +44,12 @@ struct StateStoreOptions {
   int busy_timeout_ms = 5000;
   // Source of every stored time. Null: the system clock. Must outlive the store.
   const Clock* clock = nullptr;
+  // Tells whether a runner lease's owner on this host is gone. Null: the
+  // system's (kill(pid, 0)). Must outlive the store.
+  const ProcessProbe* processes = nullptr;
+  // The host whose processes `processes` sees. Empty: this host's name.
+  // (Braced: designated initializers that leave it out stay warning-free.)
+  std::string host = {};
 };
 
 class StateStore {
@@ -104,8 +112,19 @@ class StateStore {
   [[nodiscard]] Result<std::vector<OperatorCommandRecord>> TakePendingOperatorCommands(
       int64_t migration_id);
 
+  // --- Runner leases (runner_lease_table.h) ---
+  [[nodiscard]] Result<RunnerLease> AcquireRunnerLease(int64_t migration_id,
+                                                       const RunnerIdentity& runner,
+                                                       int64_t ttl_ms);
+  [[nodiscard]] Status RenewRunnerLease(int64_t migration_id, const RunnerIdentity& runner,
+                                        int64_t ttl_ms);
+  [[nodiscard]] Status ReleaseRunnerLease(int64_t migration_id, const RunnerIdentity& runner);
+  [[nodiscard]] Result<std::optional<RunnerLease>> GetRunnerLease(int64_t migration_id);
+  // The lease only while it binds its owner: whether anyone runs the migration.
+  [[nodiscard]] Result<std::optional<RunnerLease>> LiveRunnerLease(int64_t migration_id);
+
  private:
-  StateStore(SqliteDb db, const Clock& clock);
+  StateStore(SqliteDb db, const Clock& clock, const ProcessProbe& processes, std::string host);
 
   const std::string path_;
   const Clock& clock_;
@@ -117,6 +136,7 @@ class StateStore {
   ArtifactTable artifacts_;
   CutoverAttemptTable cutover_attempts_;
   OperatorCommandQueue operator_commands_;
+  RunnerLeaseTable runner_leases_;
 };
 
 }  // namespace lockstep

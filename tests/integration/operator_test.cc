@@ -1,0 +1,182 @@
+// The DBA's controls against a real server: `lockstep run` killed -9 while
+// copying leaves its lease and `_t_new` behind; while a live process (this
+// test) holds the lease, resume is refused and pause is queued; once nobody
+// runs it, `lockstep abort` drops `_t_new` (kept out of the binlog), leaves
+// the table exactly as it was and ends the migration with the reason.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "db/sql.h"
+#include "state/runner_lease_keeper.h"
+#include "state/state_store.h"
+#include "support/oracle.h"
+#include "support/sandbox_suite.h"
+
+namespace lockstep::testing {
+namespace {
+
+constexpr int kRows = 200000;
+constexpr char kSchema[] = "operator";
+constexpr char kTable[] = "t_abort";
+
+class OperatorTest : public SandboxSuite<1> {
+ protected:
+  static std::unique_ptr<StateStore> OpenStore() {
+    auto store = StateStore::Open(sandbox_->topology().state_db_path);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  // Polls the state database until the table's migration reaches `phase`.
+  static bool WaitForPhase(Phase phase, int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto store = StateStore::Open(sandbox_->topology().state_db_path);
+      if (store.ok()) {
+        auto m = (*store)->ActiveMigrationFor(kSchema, kTable);
+        if (m.ok() && m->has_value() && (*m)->phase == phase) return true;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+  }
+
+  static std::string One(Connection& c, const std::string& query, size_t column = 0) {
+    auto r = c.Query(query);
+    EXPECT_TRUE(r.ok()) << query << ": " << r.status().ToString();
+    if (!r.ok() || r->rows.empty() || r->rows[0].size() <= column) return "<none>";
+    return r->rows[0][column].value_or("NULL");
+  }
+
+  static bool TableExists(Connection& c, const std::string& table) {
+    auto r = c.Query(sql::ExistingTables(kSchema, {table}));
+    EXPECT_TRUE(r.ok()) << r.status().ToString();
+    return r.ok() && !r->rows.empty();
+  }
+
+  static CommandOutput Lockstep(std::vector<std::string> args) {
+    args.insert(args.end(), {"--config", sandbox_->topology_path()});
+    return RunLockstep(args);
+  }
+};
+
+TEST_F(OperatorTest, AbortAfterAKilledCopyDropsTheShadowAndLeavesTheTable) {
+  setenv("LOCKSTEP_OPERATOR", "dba-erin", 1);
+  auto c = Dc(1);
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->Execute("DROP DATABASE IF EXISTS operator").ok());
+  ASSERT_TRUE(CreateTableAndOracle(*c, kSchema, kTable, kRows).ok());
+  const std::string qualified = std::string(kSchema) + "." + kTable;
+  const std::string checksum_before = One(*c, "CHECKSUM TABLE " + qualified, 1);
+  const std::string create_before = One(*c, "SHOW CREATE TABLE " + qualified, 1);
+
+  const int pid = SpawnLockstep({"run", "--config", sandbox_->topology_path(), "--table",
+                                 qualified, "--alter", "ADD COLUMN note VARCHAR(32) DEFAULT 'n'",
+                                 "--strategy", "copy", "--yes"});
+  ASSERT_GT(pid, 0);
+  const bool reached = WaitForPhase(Phase::kCopying, 60000);
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(reached) << "the run never reached copying";
+  ASSERT_TRUE(WIFSIGNALED(status)) << "lockstep ended before it was killed";
+
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto active = store->ActiveMigrationFor(kSchema, kTable);
+  ASSERT_TRUE(active.ok() && active->has_value());
+  const int64_t id = (*active)->id;
+  const std::string id_arg = std::to_string(id);
+  EXPECT_EQ((*active)->phase, Phase::kCopying);
+  // The killed run held the lease: it took it before touching the DC.
+  auto left = store->GetRunnerLease(id);
+  ASSERT_TRUE(left.ok() && left->has_value());
+  EXPECT_EQ((*left)->owner.pid, pid);
+  ASSERT_TRUE(TableExists(*c, "_t_abort_new"));
+
+  // This test process becomes the live runner (the killed one's pid is gone,
+  // so the lease is taken over at once).
+  const RunnerIdentity me = ThisRunner();
+  ASSERT_TRUE(store->AcquireRunnerLease(id, me, kRunnerLeaseTtlMs).ok());
+  CommandOutput refused = Lockstep({"resume", "--id", id_arg, "--yes"});
+  EXPECT_EQ(refused.exit_code, 1) << refused.out << refused.err;
+  EXPECT_NE(refused.err.find("already being run by " + DescribeRunner(me)), std::string::npos)
+      << refused.err;
+  CommandOutput paused = Lockstep({"pause", "--id", id_arg, "--reason", "peak hour"});
+  EXPECT_EQ(paused.exit_code, 0) << paused.out << paused.err;
+  EXPECT_NE(paused.out.find("picks it up within a second"), std::string::npos) << paused.out;
+  auto taken = store->TakePendingOperatorCommands(id);  // as the runner would
+  ASSERT_TRUE(taken.ok());
+  ASSERT_EQ(taken->size(), 1u);
+  EXPECT_EQ((*taken)[0].command.command, OperatorCommandKind::kPause);
+  EXPECT_EQ((*taken)[0].command.actor, "dba-erin");
+  ASSERT_TRUE(TableExists(*c, "_t_abort_new")) << "a queued command changes nothing by itself";
+  ASSERT_TRUE(store->ReleaseRunnerLease(id, me).ok());
+
+  // Nobody runs it now: abort cleans up itself, out of the binlog.
+  const std::string binlog_file = One(*c, "SHOW MASTER STATUS", 0);
+  const std::string binlog_pos = One(*c, "SHOW MASTER STATUS", 1);
+  CommandOutput aborted = Lockstep({"abort", "--id", id_arg, "--reason", "wrong default"});
+  ASSERT_EQ(aborted.exit_code, 0) << aborted.out << aborted.err;
+  EXPECT_NE(aborted.out.find("dropped dc1: `operator`.`_t_abort_new`"), std::string::npos)
+      << aborted.out;
+  EXPECT_FALSE(TableExists(*c, "_t_abort_new"));
+  EXPECT_FALSE(TableExists(*c, "_t_abort_old"));
+  EXPECT_EQ(One(*c, "CHECKSUM TABLE " + qualified, 1), checksum_before);
+  EXPECT_EQ(One(*c, "SHOW CREATE TABLE " + qualified, 1), create_before);
+  EXPECT_EQ(One(*c, "SELECT COUNT(*) FROM " + qualified), std::to_string(kRows));
+  auto binlog = c->Query("SHOW BINLOG EVENTS IN " + sql::QuoteString(binlog_file) + " FROM " +
+                         binlog_pos);
+  ASSERT_TRUE(binlog.ok()) << binlog.status().ToString();
+  const int info = binlog->ColumnIndex("Info");
+  for (size_t r = 0; r < binlog->rows.size(); ++r) {
+    EXPECT_EQ(binlog->rows[r][info].value_or("").find("_t_abort_new"), std::string::npos)
+        << "the drop reached the binlog: " << *binlog->rows[r][info];
+  }
+
+  auto m = store->GetMigration(id);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->phase, Phase::kAborted);
+  auto artifacts = store->ListArtifacts(id);
+  ASSERT_TRUE(artifacts.ok());
+  for (const auto& a : *artifacts) {
+    if (a.artifact.kind == ArtifactKind::kShadow) {
+      EXPECT_EQ(a.state, ArtifactState::kDropped);
+    }
+  }
+  auto events = store->ListEvents(id);
+  ASSERT_TRUE(events.ok());
+  bool phase_logged = false;
+  bool drop_logged = false;
+  for (const auto& e : *events) {
+    phase_logged |= e.event.kind == "phase" && e.event.message == "copying -> aborted" &&
+                    e.event.actor == "dba-erin" && e.event.reason == "wrong default";
+    drop_logged |= e.event.kind == "artifact_dropped" && e.event.dc == "dc1" &&
+                   e.event.reason == "wrong default";
+  }
+  EXPECT_TRUE(phase_logged);
+  EXPECT_TRUE(drop_logged);
+  auto lease = store->GetRunnerLease(id);
+  ASSERT_TRUE(lease.ok());
+  EXPECT_FALSE(lease->has_value()) << "abort released the lease it cleaned up under";
+
+  // Finished migrations take no more commands.
+  CommandOutput late_pause = Lockstep({"pause", "--id", id_arg, "--reason", "too late"});
+  EXPECT_EQ(late_pause.exit_code, 1) << late_pause.out << late_pause.err;
+  EXPECT_NE(late_pause.err.find("is aborted"), std::string::npos) << late_pause.err;
+  CommandOutput late_resume = Lockstep({"resume", "--id", id_arg, "--yes"});
+  EXPECT_EQ(late_resume.exit_code, 1) << late_resume.out << late_resume.err;
+  CommandOutput late_abort = Lockstep({"abort", "--id", id_arg, "--reason", "again"});
+  EXPECT_EQ(late_abort.exit_code, 1) << late_abort.out << late_abort.err;
+  unsetenv("LOCKSTEP_OPERATOR");
+}
+
+}  // namespace
+}  // namespace lockstep::testing
