@@ -25,7 +25,7 @@
 #include "db/connection.h"
 #include "executor/copy/impact_governor.h"
 #include "executor/copy/throttler.h"
-#include "executor/migration/operator_control.h"
+#include "executor/migration/operator_poll.h"
 
 namespace lockstep {
 
@@ -51,7 +51,7 @@ struct CopyThrottleConfig {
 class CopyThrottle final : public executor::Throttler {
  public:
   // `probe` is a session of its own; `operators` may be null (tests, tools).
-  CopyThrottle(ApplierHealth& applier, Connection& probe, OperatorControl* operators,
+  CopyThrottle(ApplierHealth& applier, Connection& probe, OperatorPoll* operators,
                const Clock& clock, CopyThrottleConfig config = {})
       : applier_(applier), probe_(probe), operators_(operators), clock_(clock), config_(config),
         governor_(config.governor) {}
@@ -71,7 +71,7 @@ class CopyThrottle final : public executor::Throttler {
 
   ApplierHealth& applier_;
   Connection& probe_;
-  OperatorControl* operators_;
+  OperatorPoll* operators_;
   const Clock& clock_;
   const CopyThrottleConfig config_;
   executor::ImpactGovernor governor_;

@@ -1,11 +1,14 @@
 #include "executor/migration/migration_runner.h"
 
+#include "executor/migration/abort_cleanup.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <sstream>
 
 #include "common/logging.h"
+#include "executor/migration/abort_cleanup.h"
 #include "executor/migration/native_change.h"
 #include "executor/migration/shadow_copy_run.h"
 #include "db/sql.h"
@@ -160,7 +163,19 @@ Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRe
   config.throttle.lag_throttle_ms = budget.lag_throttle_ms;
   SystemClock clock;
   ShadowCopyRun run(topology_.dcs[0], factory_, store_, clock, actor_, config);
-  return run.Run(id, plan, request.alter);
+  Status ran = run.Run(id, plan, request.alter);
+  if (const auto& abort = run.operator_abort()) {
+    // Run() has returned: its copy, applier and sessions are gone, and this
+    // process still holds the runner lease, as AbortMigration requires.
+    auto cleaned = AbortMigration(store_, factory_, topology_, id, abort->actor, abort->reason);
+    if (!cleaned.ok()) {
+      return cleaned.status().WithContext("aborted by " + abort->actor +
+                                          ", but the clean-up failed; run 'lockstep abort' again");
+    }
+    for (const auto& dropped : cleaned->dropped) MainLogger()->info("dropped {}", dropped);
+    return ran;
+  }
+  return ran;
 }
 
 Result<RunOutcome> MigrationRunner::Resume(const std::string& schema, const std::string& table,

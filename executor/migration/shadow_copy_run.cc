@@ -17,7 +17,7 @@
 #include "executor/cutover/cutover_session.h"
 #include "executor/migration/binlog_retention.h"
 #include "executor/migration/copy_throttle.h"
-#include "executor/migration/operator_control.h"
+#include "executor/migration/operator_poll.h"
 #include "executor/shadow/shadow_spec.h"
 #include "executor/shadow/shadow_table.h"
 #include "executor/shadow/state_store_artifact_recorder.h"
@@ -124,9 +124,10 @@ Status ShadowCopyRun::Step(int64_t id, Phase from, Phase to, const std::string& 
   return store_.TransitionDcPhase(id, dc_.name, from, to, actor_, reason);
 }
 
-Status ShadowCopyRun::Stopped(const std::string& what, const std::string& reason) {
-  if (reason.rfind("aborted by ", 0) == 0) {
-    operator_abort_ = reason;
+Status ShadowCopyRun::Stopped(const OperatorPoll& operators, const std::string& what,
+                              const std::string& reason) {
+  if (operators.last().abort_reason) {
+    operator_abort_ = OperatorAbort{operators.last().abort_actor, operators.last().abort_why};
     return Status::Conflict(what + " stopped: " + reason);
   }
   return Status::Internal(what + " stopped: " + reason);
@@ -211,7 +212,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   LOCKSTEP_ASSIGN_OR_RETURN(auto probe_conn, factory_.Connect(dc_));
   ApplierHooks hooks(applier, *probe_conn, store_, id, dc_.name);
   executor::RealSleeper& sleeper = executor::RealSleeper::Instance();
-  OperatorControl operators(store_, id, clock_);
+  OperatorPoll operators(store_, id, clock_);
   // The copy and the checksum share the DBA's commands and the link check,
   // but each measures its own impact on the application.
   CopyThrottle copy_throttle(hooks, *probe_conn, &operators, clock_, config_.throttle);
@@ -232,7 +233,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     copy_config.chunk.target_ms = config_.chunk_target_ms;
     executor::RowCopier copier(*copy_conn, info, copy_throttle, hooks, clock_, sleeper, copy_config);
     LOCKSTEP_ASSIGN_OR_RETURN(executor::CopyOutcome copied, copier.Run(checkpoint.copy_watermark));
-    if (copied.stopped) return Stopped("the copy", *copied.stopped);
+    if (copied.stopped) return Stopped(operators, "the copy", *copied.stopped);
     log->info("copy done: {} rows at {:.0f} rows/s", copied.progress.rows_copied,
               copied.progress.rows_per_second);
     LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCopying, Phase::kVerifying, "checksum"));
@@ -245,7 +246,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     executor::ChunkChecksum checksum(*checksum_conn, info, hooks, checksum_throttle, hooks, clock_,
                                      sleeper);
     LOCKSTEP_ASSIGN_OR_RETURN(executor::ChecksumVerdict verdict, checksum.Run());
-    if (verdict.stopped) return Stopped("the checksum", *verdict.stopped);
+    if (verdict.stopped) return Stopped(operators, "the checksum", *verdict.stopped);
     if (!verdict.passed) {
       return Status::FailedPrecondition(
           "checksum: " + std::to_string(verdict.mismatches.size()) + " chunk(s) of " +

@@ -14,6 +14,7 @@
 #include "config/topology.h"
 #include "db/connection.h"
 #include "executor/migration/copy_throttle.h"
+#include "executor/migration/operator_poll.h"
 #include "planner/plan/plan.h"
 #include "planner/sql/ast.h"
 #include "state/state_store.h"
@@ -41,9 +42,13 @@ class ShadowCopyRun {
   // cutting_over for one resumed after a crash.
   [[nodiscard]] Status Run(int64_t id, const Plan& plan, const sql::AlterTable& alter);
 
-  // Set when Run() returned because an operator aborted the migration
-  // ("aborted by <who>: <why>"): the caller cleans up.
-  const std::optional<std::string>& operator_abort() const { return operator_abort_; }
+  // Set when Run() returned because an operator aborted the migration: the
+  // caller cleans up (AbortMigration) once everything here has stopped.
+  struct OperatorAbort {
+    std::string actor;
+    std::string reason;
+  };
+  const std::optional<OperatorAbort>& operator_abort() const { return operator_abort_; }
 
  private:
   Status Step(int64_t id, Phase from, Phase to, const std::string& reason);
@@ -52,7 +57,7 @@ class ShadowCopyRun {
   // back to ready (or left committed) for another attempt.
   Status FinishCutover(int64_t id, const Plan& plan);
   // The copy or checksum was stopped by its throttle for `reason`.
-  Status Stopped(const std::string& what, const std::string& reason);
+  Status Stopped(const OperatorPoll& operators, const std::string& what, const std::string& reason);
 
   const DcConfig& dc_;
   ConnectionFactory& factory_;
@@ -60,7 +65,7 @@ class ShadowCopyRun {
   const Clock& clock_;
   const std::string actor_;
   const ShadowCopyConfig config_;
-  std::optional<std::string> operator_abort_;
+  std::optional<OperatorAbort> operator_abort_;
 };
 
 }  // namespace lockstep

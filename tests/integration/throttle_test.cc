@@ -129,7 +129,8 @@ TEST_F(ThrottleTest, AnUnknownLinkLagHoldsTheCopyAndPauseOutlastsIt) {
   ASSERT_TRUE(migration.has_value()) << "the run never started copying";
   AddGhostLink();
   ASSERT_TRUE(holder->Execute("UNLOCK TABLES").ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // The links are looked at once a second: the copy may run on that long.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   const int64_t held_at = RowsCopied(migration->id);
   ASSERT_LT(held_at, kRows / 2) << "the copy got too far before it was held";
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
@@ -168,7 +169,9 @@ TEST_F(ThrottleTest, AnAbortStopsTheRunAtTheNextChunk) {
   AddGhostLink();  // holds the copy, so that the abort meets a copy in flight
   ASSERT_TRUE(holder->Execute("UNLOCK TABLES").ok());
   const auto asked = std::chrono::steady_clock::now();
-  Enqueue(migration->id, OperatorCommandKind::kAbort);
+  CommandOutput queued = RunLockstep({"abort", "--config", sandbox_->topology_path(), "--id",
+                                      std::to_string(migration->id), "--reason", "throttle_test"});
+  ASSERT_EQ(queued.exit_code, 0) << queued.out << queued.err;
   const int status = Wait(pid, 30000);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - asked)
@@ -180,9 +183,16 @@ TEST_F(ThrottleTest, AnAbortStopsTheRunAtTheNextChunk) {
   ASSERT_TRUE(events.ok());
   bool logged = false;
   for (const auto& e : *events) {
-    logged |= e.event.message.find("aborted by dba@test: throttle_test") != std::string::npos;
+    logged |= e.event.message.find("throttle_test") != std::string::npos ||
+              e.event.reason == "throttle_test";
   }
   EXPECT_TRUE(logged) << "the stop names the operator and the reason";
+  EXPECT_EQ(Store()->GetMigration(migration->id)->phase, Phase::kAborted);
+  auto shadow = conn_->QueryValue(
+      "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA='throttle' AND "
+      "TABLE_NAME='_" + table + "_new'");
+  ASSERT_TRUE(shadow.ok());
+  EXPECT_EQ(shadow->value_or(""), "0") << "the runner cleans up after itself";
   EXPECT_EQ(DiffAgainstOracle(*conn_, "throttle", table), "") << "t must be untouched";
   ASSERT_TRUE(conn_->Execute("DROP TABLE throttle.oracle").ok());
 }

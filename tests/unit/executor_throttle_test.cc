@@ -4,7 +4,7 @@
 
 #include "common/clock.h"
 #include "executor/copy/impact_governor.h"
-#include "executor/migration/operator_control.h"
+#include "executor/migration/operator_poll.h"
 #include "state/state_store.h"
 #include "unit/state_test_support.h"
 
@@ -109,7 +109,7 @@ TEST(NiceRatioArgumentTest, ReadsTheRatioAndRefusesNonsense) {
   EXPECT_TRUE(NiceRatioArgument(R"({"nice_ratio": -1})").status().IsInvalidArgument());
 }
 
-class OperatorControlTest : public StateDirTest {
+class OperatorPollTest : public StateDirTest {
  protected:
   void SetUp() override {
     StateDirTest::SetUp();
@@ -145,8 +145,8 @@ class OperatorControlTest : public StateDirTest {
   int64_t id_ = 0;
 };
 
-TEST_F(OperatorControlTest, PauseThrottleResumeAndAbortTakeEffectAtTheNextPoll) {
-  OperatorControl control(*store_, id_, clock_, 500);
+TEST_F(OperatorPollTest, PauseThrottleResumeAndAbortTakeEffectAtTheNextPoll) {
+  OperatorPoll control(*store_, id_, clock_, 500);
   auto state = control.Poll();
   ASSERT_TRUE(state.ok());
   EXPECT_FALSE(state->paused);
@@ -177,16 +177,16 @@ TEST_F(OperatorControlTest, PauseThrottleResumeAndAbortTakeEffectAtTheNextPoll) 
   EXPECT_EQ(*state->abort_reason, "aborted by dba: incident 42");
 }
 
-TEST_F(OperatorControlTest, AMigrationPausedBeforeTheRunStaysPaused) {
+TEST_F(OperatorPollTest, AMigrationPausedBeforeTheRunStaysPaused) {
   ASSERT_TRUE(store_->SetPaused(id_, true, "dba", "wait for the sale").ok());
-  OperatorControl control(*store_, id_, clock_, 500);
+  OperatorPoll control(*store_, id_, clock_, 500);
   auto state = control.Poll();
   ASSERT_TRUE(state.ok());
   EXPECT_TRUE(state->paused);
 }
 
-TEST_F(OperatorControlTest, AMalformedThrottleIsRecordedAndSkippedNotTheCommandsBehindIt) {
-  OperatorControl control(*store_, id_, clock_, 500);
+TEST_F(OperatorPollTest, AMalformedThrottleIsRecordedAndSkippedNotTheCommandsBehindIt) {
+  OperatorPoll control(*store_, id_, clock_, 500);
   Command(OperatorCommandKind::kThrottle, R"({"speed": 1})");
   Command(OperatorCommandKind::kPause);
   auto state = control.Poll();

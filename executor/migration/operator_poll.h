@@ -1,4 +1,5 @@
-// OperatorControl: a running migration's view of the DBA's commands.
+// OperatorPoll: a running migration's view of the DBA's commands (queued by
+// the CLI side in src/cli/operator_control.h).
 //
 // `lockstep pause | resume | throttle | abort` queue commands in the state
 // database from another process; the running migration polls the queue
@@ -28,16 +29,20 @@ struct OperatorState {
   std::string pause_reason;               // "paused by <who>: <why>"
   std::optional<double> nice_ratio;        // an operator's fixed rest ratio
   std::optional<std::string> abort_reason;  // "aborted by <who>: <why>"
+  std::string abort_actor;                  // with abort_reason: who and why,
+  std::string abort_why;                    // for the clean-up's record
 };
 
-class OperatorControl {
+class OperatorPoll {
  public:
-  OperatorControl(StateStore& store, int64_t migration_id, const Clock& clock,
+  OperatorPoll(StateStore& store, int64_t migration_id, const Clock& clock,
                   int64_t poll_ms = 500)
       : store_(store), id_(migration_id), clock_(clock), poll_ms_(poll_ms) {}
 
   // The operator's wishes as of now; reads the queue when `poll_ms` has passed.
   [[nodiscard]] Result<OperatorState> Poll();
+  // The state as of the last Poll().
+  const OperatorState& last() const { return state_; }
 
  private:
   Status Apply(const OperatorCommandRecord& record);

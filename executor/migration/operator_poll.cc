@@ -1,4 +1,4 @@
-#include "executor/migration/operator_control.h"
+#include "executor/migration/operator_poll.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -24,7 +24,7 @@ Result<double> NiceRatioArgument(const std::string& args_json) {
   return ratio;
 }
 
-Status OperatorControl::Ignore(const OperatorCommand& c, const std::string& why) {
+Status OperatorPoll::Ignore(const OperatorCommand& c, const std::string& why) {
   const std::string note = std::string(OperatorCommandKindName(c.command)) + " ignored: " + why;
   MainLogger()->warn("migration {}: {} (from {}: {})", id_, note, c.actor, c.reason);
   auto logged =
@@ -32,7 +32,7 @@ Status OperatorControl::Ignore(const OperatorCommand& c, const std::string& why)
   return logged.ok() ? Status::Ok() : logged.status();
 }
 
-Status OperatorControl::Apply(const OperatorCommandRecord& record) {
+Status OperatorPoll::Apply(const OperatorCommandRecord& record) {
   const OperatorCommand& c = record.command;
   const std::string who = c.actor + ": " + c.reason;
   switch (c.command) {
@@ -56,6 +56,8 @@ Status OperatorControl::Apply(const OperatorCommandRecord& record) {
     }
     case OperatorCommandKind::kAbort:
       state_.abort_reason = "aborted by " + who;
+      state_.abort_actor = c.actor;
+      state_.abort_why = c.reason;
       break;
     case OperatorCommandKind::kPostpone:
     case OperatorCommandKind::kCutover:
@@ -67,7 +69,7 @@ Status OperatorControl::Apply(const OperatorCommandRecord& record) {
   return Status::Ok();
 }
 
-Result<OperatorState> OperatorControl::Poll() {
+Result<OperatorState> OperatorPoll::Poll() {
   const int64_t now = clock_.NowMillis();
   if (last_poll_ms_ && now - *last_poll_ms_ < poll_ms_) return state_;
   if (!last_poll_ms_) {
