@@ -4,8 +4,13 @@
 Usage: sandbox/bench/executor_summary.py LOG_DIR
 
 sandbox/bench/executor prints it at the end of a run (and saves it as
-LOG_DIR/summary.txt); run it again on a kept log dir to re-read a run."""
-import os, re, sqlite3, statistics, sys
+LOG_DIR/summary.txt); run it again on a kept log dir to re-read a run.
+
+A run may end unfinished (a migration ended after MIGRATION_TIMEOUT, a tool
+that failed): a window that started and has no end is reported as "did not
+finish", a missing one as "n/a", and a section that still cannot be read says
+so and the next one prints."""
+import functools, os, re, sqlite3, statistics, sys, traceback
 out = sys.argv[1]
 meta = {}
 for line in open(os.path.join(out, "meta.env")):
@@ -30,8 +35,11 @@ def result(tag):
     lines = read(tag + ".result")
     if not lines:
         return None, None, "missing"
-    start, end, rc = lines[-1].split()[:3]
-    return float(start), float(end), rc
+    try:
+        start, end, rc = lines[-1].split()[:3]
+        return float(start), float(end), rc
+    except ValueError:
+        return None, None, "unreadable: " + lines[-1][:60]
 
 def first(rows, pattern):
     for ts, text in rows:
@@ -40,8 +48,13 @@ def first(rows, pattern):
             return ts, m
     return None, None
 
+# What a window that started and has no end shows instead of figures.
+UNFINISHED = "did not finish"
+
 def dur(a, b):
-    return f"{b - a:.1f} s" if a is not None and b is not None else "n/a"
+    if a is None:
+        return "n/a"
+    return UNFINISHED if b is None else f"{b - a:.1f} s"
 
 def num(x, f="{:.1f}"):
     return f.format(x) if x is not None else "n/a"
@@ -52,6 +65,7 @@ def rss_mb(tag):
             return int(line.split(":")[1]) / 1024
     return None
 
+@functools.lru_cache(maxsize=None)
 def lockstep_run(tag):
     rows = stamped(tag + ".log")
     start, end, rc = result(tag)
@@ -75,14 +89,17 @@ def lockstep_run(tag):
     r["outcomes"], r["attempts"] = "n/a", "n/a"
     db = os.path.join(out, tag + ".state.db")
     if os.path.exists(db):
-        c = sqlite3.connect(db)
-        counts = {}
-        for (msg,) in c.execute("SELECT message FROM events WHERE kind = 'checksum_chunk'"):
-            counts[msg.split(" ")[0]] = counts.get(msg.split(" ")[0], 0) + 1
-        r["outcomes"] = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "every chunk matched at once"
-        r["attempts"] = "; ".join(f"#{n} {d}" + (f" ({why[:160]})" if d != "commit" else "")
-                                  for n, d, why in c.execute(
-                                      "SELECT attempt_no, decision, reason FROM cutover_attempts ORDER BY id"))
+        try:
+            c = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+            counts = {}
+            for (msg,) in c.execute("SELECT message FROM events WHERE kind = 'checksum_chunk'"):
+                counts[msg.split(" ")[0]] = counts.get(msg.split(" ")[0], 0) + 1
+            r["outcomes"] = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "every chunk matched at once"
+            r["attempts"] = "; ".join(f"#{n} {d}" + (f" ({why[:160]})" if d != "commit" else "")
+                                      for n, d, why in c.execute(
+                                          "SELECT attempt_no, decision, reason FROM cutover_attempts ORDER BY id"))
+        except sqlite3.Error as e:
+            r["outcomes"] = r["attempts"] = f"unreadable {tag}.state.db ({e})"
     r["last"] = rows[-1][1] if rows else ""
     return r
 
@@ -97,11 +114,17 @@ def who(q):
         return "app"
     return "lockstep checksum" if re.search(r"FOR SHARE|LOCK IN SHARE MODE", q) else (q[:30] or "(idle in a transaction)")
 
-def locks(tag, lo=None, hi=None):
-    """Lock-wait samples inside [lo, hi]: how many, and who waited for whom."""
+def locks(tag, lo, hi):
+    """Lock-wait samples inside [lo, hi]: how many, and who waited for whom.
+    A window with no end: the samples from its start on (the sampler stopped
+    with the run)."""
+    if lo is None:
+        return "n/a (the window never started)"
+    if hi is None:
+        return f"{UNFINISHED}; from its start to the end of the run: {locks(tag, lo, float('inf'))}"
     samples, waits, cur = 0, {}, set()
     for ts, text in stamped(tag + ".locks.log"):
-        if lo is not None and not (lo <= ts <= hi):
+        if not (lo <= ts <= hi):
             continue
         if text == "--":
             samples += 1
@@ -118,6 +141,7 @@ def locks(tag, lo=None, hi=None):
     return (f"{samples} samples (0.5 s apart); waiter <- blocker, samples: " +
             (", ".join(f"{a} <- {b}: {n}" for (a, b), n in top) or "no lock waits seen"))
 
+@functools.lru_cache(maxsize=None)
 def ptosc_run(tag):
     rows = stamped(tag + ".log")
     start, end, rc = result(tag)
@@ -129,6 +153,7 @@ def ptosc_run(tag):
     r["errors"] = [t for _, t in rows if re.search(r"[Ee]rror|DBD::|died|failed", t)]
     return r
 
+@functools.lru_cache(maxsize=None)
 def load(tag):
     rows = stamped(tag + ".load.log")
     t0, _ = first(rows, r"Threads started!")
@@ -142,9 +167,12 @@ def load(tag):
     return {"t0": t0, "secs": secs, "fatal": fatal}
 
 def window(ld, lo, hi):
-    """The 1 s reports that fall entirely inside [lo, hi]."""
-    if lo is None or hi is None:
+    """The 1 s reports that fall entirely inside [lo, hi]; UNFINISHED when
+    the window started and has no end, None when it never started."""
+    if lo is None:
         return None
+    if hi is None:
+        return UNFINISHED
     sel = [s for s in ld["secs"] if s[0] >= lo - 0.05 and s[1] <= hi + 0.05]
     if not sel:
         return None
@@ -153,19 +181,26 @@ def window(ld, lo, hi):
     return {"n": len(sel), "tps": statistics.mean(tps), "min_tps": min(tps),
             "p95": statistics.median(p95), "max_p95": max(p95), "err": sum(s[4] for s in sel)}
 
+def measured(w):
+    return isinstance(w, dict)
+
 def fmt_w(w):
-    if not w:
+    if w == UNFINISHED:
+        return w
+    if not measured(w):
         return "n/a (no whole second inside)"
     return (f"{w['tps']:.0f} TPS (lowest second {w['min_tps']:.0f}), p95 {w['p95']:.2f} ms "
             f"(worst second {w['max_p95']:.1f}), {w['n']} s, errors {w['err']:.0f}")
 
 def ratio(w, base):
-    if not w or not base:
+    if not measured(w) or not measured(base) or not base["tps"] or not base["p95"]:
         return "n/a"
     return f"TPS {100 * w['tps'] / base['tps']:.0f}%, p95 {w['p95'] / base['p95']:.2f}x"
 
 def verdict(w, base):
-    if not w or not base:
+    if w == UNFINISHED:
+        return f"n/a ({UNFINISHED})"
+    if not measured(w) or not measured(base):
         return "n/a"
     ok_tps = w["tps"] >= 0.8 * base["tps"]
     ok_p95 = w["p95"] <= 2 * base["p95"]
@@ -173,72 +208,84 @@ def verdict(w, base):
         f" (TPS>=80%: {'yes' if ok_tps else 'no'}, p95<=2x: {'yes' if ok_p95 else 'no'})"
 
 P = print
-P("")
-P(f"# lockstep executor benchmark, {meta['started']} .. {meta.get('finished', '?')}")
-P(f"# {meta['mariadb']}; {meta['ptosc']}; lockstep {meta['lockstep_commit']}; {meta['nproc']} cores; "
-  f"{meta['rows']} rows; {meta['threads']} load threads, ignoring errors {meta['ignore_errors']}; logs in {out}")
+failed = []
 
-P(f"\n## 1. Idle: ADD COLUMN on {meta['rows']} rows")
-il = lockstep_run("idle-lockstep")
-ip = ptosc_run("idle-ptosc")
-P("| tool | wall | detail |")
-P("|---|---|---|")
-P(f"| lockstep | {num(il['wall'])} s (exit {il['rc']}) | {il['phases']}; copy at "
-  f"{il['rows_s']} rows/s; {il['checksum']}; {il['cutover']} |")
-P(f"| pt-osc | {num(ip['wall'])} s (exit {ip['rc']}) | copy {dur(ip['copy_start'], ip['copy_end'])}; "
-  f"tables swapped at {dur(ip['start'], ip['swapped'])}, then it drops the old table |")
-if il["wall"] and ip["wall"]:
-    P(f"| lockstep / pt-osc | {il['wall'] / ip['wall']:.2f} | |")
-same = bool(meta.get("idle_old")) and meta.get("idle_old") == meta.get("idle_new")
-P(f"lockstep idle: chunks not matching at the first compare: {il['outcomes']}; cut-over attempts: {il['attempts']}")
-P(f"\nIdle check (COUNT, BIT_XOR of CRC32 of id,k,c,pad): _sbtest1_old {meta.get('idle_old')}, "
-  f"sbtest1 {meta.get('idle_new')}: {'identical' if same else 'DIFFERENT'}")
+def section(title, body):
+    """Prints one section. An error in it is reported there (and its traceback
+    on stderr), and the next section still prints."""
+    P(title)
+    try:
+        body()
+    except Exception as e:
+        failed.append(title.strip())
+        traceback.print_exc()
+        P(f"(this section could not be summarized: {type(e).__name__}: {e}; see the logs in {out})")
 
-P(f"\n## 2. Under sysbench oltp_write_only, {meta['threads']} threads "
-  "(TPS: mean of the 1 s reports inside the window; p95: median of their p95s)")
-P("| run | window | application | vs its baseline | target |")
-P("|---|---|---|---|---|")
-summary = {}
-for tag, kind in (("load-lockstep", "lockstep"), ("load-ptosc", "pt-osc")):
+def base_window(tag, r):
+    """The load's baseline: its 1 s reports before the migration started."""
     ld = load(tag)
-    r = lockstep_run(tag) if kind == "lockstep" else ptosc_run(tag)
-    base = window(ld, ld["t0"] + 2, r["start"]) if ld["t0"] and r["start"] else None
-    cw = window(ld, r["copy_start"], r["copy_end"])
-    mw = window(ld, r["start"], r["end"])
-    summary[tag] = (base, cw, mw, r, ld)
-    P(f"| {kind} | baseline, before it | {fmt_w(base)} | | |")
-    P(f"| {kind} | copy ({dur(r['copy_start'], r['copy_end'])}) | {fmt_w(cw)} | {ratio(cw, base)} | "
-      f"{verdict(cw, base) if kind == 'lockstep' else ''} |")
-    if kind == "lockstep":
-        vw = window(ld, r["verify_start"], r["verify_end"])
-        P(f"| {kind} | checksum ({dur(r['verify_start'], r['verify_end'])}) | {fmt_w(vw)} | {ratio(vw, base)} | |")
-    P(f"| {kind} | whole run ({dur(r['start'], r['end'])}) | {fmt_w(mw)} | {ratio(mw, base)} | |")
-P("")
-for tag in ("load-lockstep", "load-ptosc"):
-    base, cw, mw, r, ld = summary[tag]
-    if tag == "load-lockstep":
-        P(f"lockstep under load: exit {r['rc']}; {r['phases']}; copy {r['rows_s']} rows/s, {r['checksum']} "
-          f"(chunks not matching at the first compare: {r['outcomes']}), {r['cutover']}, cut-over attempts: "
-          f"{r['attempts']}; peak RSS {num(r['rss'])} MiB; last line: {r['last']}")
-    else:
-        P(f"pt-osc under load: exit {r['rc']}, 'Successfully altered': {r['ok']}")
-    if tag == "load-lockstep":
-        P(f"  row-lock waits during the copy: {locks(tag, r['copy_start'], r['copy_end'])}")
-        P(f"  row-lock waits during the checksum: {locks(tag, r['verify_start'], r['verify_end'])}")
-    for e in r["errors"][:6]:
-        P(f"  {tag} log: {e}")
-    for e in ld["fatal"][:6]:
-        P(f"  {tag} sysbench: {e}")
+    return window(ld, ld["t0"] + 2, r["start"]) if ld["t0"] and r["start"] else None
 
-P("\n## 3. Applier on a backlog")
-bl = lockstep_run("backlog")
-text = "\n".join(read("backlog.load.log"))
-m_w = re.search(r"write:\s+(\d+)", text)
-m_t = re.search(r"transactions:\s+(\d+)\s+\(([\d.]+) per sec", text)
-m_time = re.search(r"total time:\s+([\d.]+)s", text)
-poll = [l.split("\t") for l in read("backlog.poll")]
-target = int(meta.get("backlog_seq_after") or 0)
-cont = float(meta.get("backlog_continued_at") or 0)
+P("")
+P(f"# lockstep executor benchmark, {meta.get('started', '?')} .. {meta.get('finished', '?')}")
+P(f"# {meta.get('mariadb')}; {meta.get('ptosc')}; lockstep {meta.get('lockstep_commit')}; "
+  f"{meta.get('nproc')} cores; {meta.get('rows')} rows; {meta.get('threads')} load threads, ignoring "
+  f"errors {meta.get('ignore_errors')}; logs in {out}")
+
+def idle():
+    il = lockstep_run("idle-lockstep")
+    ip = ptosc_run("idle-ptosc")
+    P("| tool | wall | detail |")
+    P("|---|---|---|")
+    P(f"| lockstep | {num(il['wall'])} s (exit {il['rc']}) | {il['phases']}; copy at "
+      f"{num(il['rows_s'], '{}')} rows/s; {il['checksum']}; {il['cutover']} |")
+    P(f"| pt-osc | {num(ip['wall'])} s (exit {ip['rc']}) | copy {dur(ip['copy_start'], ip['copy_end'])}; "
+      f"tables swapped at {dur(ip['start'], ip['swapped'])}, then it drops the old table |")
+    if il["wall"] and ip["wall"]:
+        P(f"| lockstep / pt-osc | {il['wall'] / ip['wall']:.2f} | |")
+    same = bool(meta.get("idle_old")) and meta.get("idle_old") == meta.get("idle_new")
+    P(f"lockstep idle: chunks not matching at the first compare: {il['outcomes']}; cut-over attempts: {il['attempts']}")
+    P(f"\nIdle check (COUNT, BIT_XOR of CRC32 of id,k,c,pad): _sbtest1_old {meta.get('idle_old')}, "
+      f"sbtest1 {meta.get('idle_new')}: {'identical' if same else 'DIFFERENT'}")
+
+section(f"\n## 1. Idle: ADD COLUMN on {meta.get('rows')} rows", idle)
+
+def under_load():
+    P("| run | window | application | vs its baseline | target |")
+    P("|---|---|---|---|---|")
+    for tag, kind in (("load-lockstep", "lockstep"), ("load-ptosc", "pt-osc")):
+        ld = load(tag)
+        r = lockstep_run(tag) if kind == "lockstep" else ptosc_run(tag)
+        base = base_window(tag, r)
+        cw = window(ld, r["copy_start"], r["copy_end"])
+        mw = window(ld, r["start"], r["end"])
+        P(f"| {kind} | baseline, before it | {fmt_w(base)} | | |")
+        P(f"| {kind} | copy ({dur(r['copy_start'], r['copy_end'])}) | {fmt_w(cw)} | {ratio(cw, base)} | "
+          f"{verdict(cw, base) if kind == 'lockstep' else ''} |")
+        if kind == "lockstep":
+            vw = window(ld, r["verify_start"], r["verify_end"])
+            P(f"| {kind} | checksum ({dur(r['verify_start'], r['verify_end'])}) | {fmt_w(vw)} | {ratio(vw, base)} | |")
+        P(f"| {kind} | whole run ({dur(r['start'], r['end'])}) | {fmt_w(mw)} | {ratio(mw, base)} | |")
+    P("")
+    for tag in ("load-lockstep", "load-ptosc"):
+        ld = load(tag)
+        if tag == "load-lockstep":
+            r = lockstep_run(tag)
+            P(f"lockstep under load: exit {r['rc']}; {r['phases']}; copy {num(r['rows_s'], '{}')} rows/s, "
+              f"{r['checksum']} (chunks not matching at the first compare: {r['outcomes']}), {r['cutover']}, "
+              f"cut-over attempts: {r['attempts']}; peak RSS {num(r['rss'])} MiB; last line: {r['last']}")
+            P(f"  row-lock waits during the copy: {locks(tag, r['copy_start'], r['copy_end'])}")
+            P(f"  row-lock waits during the checksum: {locks(tag, r['verify_start'], r['verify_end'])}")
+        else:
+            r = ptosc_run(tag)
+            P(f"pt-osc under load: exit {r['rc']}, 'Successfully altered': {r['ok']}")
+        for e in r["errors"][:6]:
+            P(f"  {tag} log: {e}")
+        for e in ld["fatal"][:6]:
+            P(f"  {tag} sysbench: {e}")
+
+section(f"\n## 2. Under sysbench oltp_write_only, {meta.get('threads')} threads "
+        "(TPS: mean of the 1 s reports inside the window; p95: median of their p95s)", under_load)
 
 def seq_of(gtid):
     for item in (gtid or "").split(","):
@@ -247,7 +294,18 @@ def seq_of(gtid):
             return int(p[2])
     return 0
 
-if m_w and m_t and m_time and poll and cont:
+def backlog():
+    bl = lockstep_run("backlog")
+    text = "\n".join(read("backlog.load.log"))
+    m_w = re.search(r"write:\s+(\d+)", text)
+    m_t = re.search(r"transactions:\s+(\d+)\s+\(([\d.]+) per sec", text)
+    m_time = re.search(r"total time:\s+([\d.]+)s", text)
+    poll = [l.split("\t") for l in read("backlog.poll")]
+    target = int(meta.get("backlog_seq_after") or 0)
+    cont = float(meta.get("backlog_continued_at") or 0)
+    if not (m_w and m_t and m_time and poll and cont):
+        P("no backlog measurement (see backlog.log, backlog.load.log, backlog.poll)")
+        return
     writes, trx, secs = int(m_w[1]), int(m_t[1]), float(m_time[1])
     per_trx = writes / trx
     produced = writes / secs
@@ -257,8 +315,8 @@ if m_w and m_t and m_time and poll and cont:
     after = [(int(p[1]) / 1000, seq_of(p[4]), int(p[5]), p[2]) for p in poll if float(p[0]) >= cont]
     seq0 = seq_of(before[-1][4]) if before else 0
     rows0 = int(before[-1][5]) if before else 0
-    base_lock = summary["load-lockstep"][0]
-    base_rate = base_lock["tps"] * per_trx if base_lock else 0
+    base_lock = base_window("load-lockstep", lockstep_run("load-lockstep"))
+    base_rate = base_lock["tps"] * per_trx if measured(base_lock) else 0
     ref_rate = max(produced, base_rate)
     P(f"backlog: {trx} transactions, {writes} row events (sysbench writes, {per_trx:.1f} per transaction) "
       f"in {secs:.1f} s while lockstep was stopped = {produced:.0f} row events/s; the load run's "
@@ -275,7 +333,7 @@ if m_w and m_t and m_time and poll and cont:
       "from SIGCONT until the backlog was applied: " +
       ", ".join(f"{a[0] - cont:.1f}-{b[0] - cont:.1f} s: {(b[1] - a[1]) / (b[0] - a[0]):.0f} trx/s"
                 + (f", {(b[2] - a[2]) / (b[0] - a[0]):.0f} rows/s" if a[2] is not None and b[2] is not None else "")
-                for a, b in zip(picks, picks[1:]) if a[1] < target))
+                for a, b in zip(picks, picks[1:]) if a[1] < target and b[0] > a[0]))
     drained = next((c for c in after if c[1] >= target), None)
     behind = [c for c in after if c[1] < target]
     end = drained or (behind[-1] if behind else None)
@@ -290,22 +348,31 @@ if m_w and m_t and m_time and poll and cont:
           f"({applied / took:.0f} transactions/s; applier rows, netted per batch, {net / took:.0f}/s)"
           + (" (a lower bound: drained somewhere before that checkpoint)" if drained else ""))
         P(f"row-lock waits from SIGCONT to that checkpoint: {locks('backlog', cont, end[0])}")
-        P(f"ratio to the load's rate ({ref_rate:.0f} row events/s): {rate / ref_rate:.2f}x "
-          f"(target >= 3x: {'met' if rate >= 3 * ref_rate else 'MISSED'})")
+        if ref_rate > 0:
+            P(f"ratio to the load's rate ({ref_rate:.0f} row events/s): {rate / ref_rate:.2f}x "
+              f"(target >= 3x: {'met' if rate >= 3 * ref_rate else 'MISSED'})")
     else:
         P("no checkpoint after SIGCONT: see backlog.poll")
-    P(f"lockstep after the backlog: exit {bl['rc']}; {bl['phases']} (the copy includes the {meta['backlog_time']} s stop); "
-      f"{bl['checksum']} (not matching at once: {bl['outcomes']}); {bl['cutover']}; attempts: {bl['attempts']}")
+    P(f"lockstep after the backlog: exit {bl['rc']}; {bl['phases']} (the copy includes the "
+      f"{meta.get('backlog_time')} s stop); {bl['checksum']} (not matching at once: {bl['outcomes']}); "
+      f"{bl['cutover']}; attempts: {bl['attempts']}")
     for e in bl["errors"][:6]:
         P(f"  backlog log: {e}")
-else:
-    P("no backlog measurement (see backlog.log, backlog.load.log, backlog.poll)")
 
-P("\n## 4. lockstep peak RSS (/usr/bin/time -v, Maximum resident set size)")
-P("| run | peak RSS | wall |")
-P("|---|---|---|")
-sm = lockstep_run("small")
-lr = summary["load-lockstep"][3]
-for label, r in ((f"{meta['small_rows']} rows, idle", sm), (f"{meta['rows']} rows, idle", il),
-                 (f"{meta['rows']} rows, under load", lr), (f"{meta['rows']} rows, backlog run", bl)):
-    P(f"| {label} | {num(r['rss'])} MiB | {num(r['wall'])} s (exit {r['rc']}) |")
+section("\n## 3. Applier on a backlog", backlog)
+
+def rss():
+    P("| run | peak RSS | wall |")
+    P("|---|---|---|")
+    for label, tag in ((f"{meta.get('small_rows')} rows, idle", "small"),
+                       (f"{meta.get('rows')} rows, idle", "idle-lockstep"),
+                       (f"{meta.get('rows')} rows, under load", "load-lockstep"),
+                       (f"{meta.get('rows')} rows, backlog run", "backlog")):
+        r = lockstep_run(tag)
+        P(f"| {label} | {num(r['rss'])} MiB | {num(r['wall'])} s (exit {r['rc']}) |")
+
+section("\n## 4. lockstep peak RSS (/usr/bin/time -v, Maximum resident set size)", rss)
+
+if failed:
+    print(f"executor_summary: could not summarize: {', '.join(failed)}", file=sys.stderr)
+    sys.exit(1)
