@@ -221,6 +221,13 @@ def section(title, body):
         traceback.print_exc()
         P(f"(this section could not be summarized: {type(e).__name__}: {e}; see the logs in {out})")
 
+def buffer_pool():
+    """The server's innodb_buffer_pool_size, recorded in bytes."""
+    v = meta.get("buffer_pool", "")
+    if not v.isdigit():
+        return "not recorded (runs before it was: 128M)"
+    return f"{int(v) / 1048576:.0f} MiB"
+
 def base_window(tag, r):
     """The load's baseline: its 1 s reports before the migration started."""
     ld = load(tag)
@@ -230,7 +237,7 @@ P("")
 P(f"# lockstep executor benchmark, {meta.get('started', '?')} .. {meta.get('finished', '?')}")
 P(f"# {meta.get('mariadb')}; {meta.get('ptosc')}; lockstep {meta.get('lockstep_commit')}; "
   f"{meta.get('nproc')} cores; {meta.get('rows')} rows; {meta.get('threads')} load threads, ignoring "
-  f"errors {meta.get('ignore_errors')}; logs in {out}")
+  f"errors {meta.get('ignore_errors')}; buffer pool {buffer_pool()}; logs in {out}")
 
 def idle():
     il = lockstep_run("idle-lockstep")

@@ -72,7 +72,7 @@ def craft(d, finished):
             "baseline_time": 20, "backlog_time": 30, "started": "2026-01-01T00:00:00Z",
             "finished": "2026-01-01T00:10:00Z", "mariadb": "10.11.6-MariaDB-log",
             "ptosc": "pt-online-schema-change 3.5.1", "lockstep_commit": "abc1234", "nproc": 2,
-            "idle_old": "1000 42", "idle_new": "1000 42"}
+            "buffer_pool": 1073741824, "idle_old": "1000 42", "idle_new": "1000 42"}
 
     def result(tag, start, end, rc):
         write(d, tag + ".result", [f"{T0 + start:.6f} {T0 + end:.6f} {rc}"])
@@ -152,6 +152,7 @@ class SummaryTest(unittest.TestCase):
             done = summarize(d)
         self.assertEqual(done.returncode, 0, done.stderr)
         self.assertEqual(done.stderr, "")
+        self.assertIn("; buffer pool 1024 MiB;", done.stdout)
         for section in ("## 1. Idle", "## 2. Under sysbench", "## 3. Applier on a backlog",
                         "## 4. lockstep peak RSS"):
             self.assertIn(section, done.stdout)
