@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "common/failpoint.h"
 #include "common/logging.h"
 #include "db/artifact_names.h"
 #include "db/sql.h"
@@ -177,6 +178,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     first.binlog_gtid = start_position;
     LOCKSTEP_RETURN_IF_ERROR(store_.SaveCheckpoint(id, dc_.name, first));
     LOCKSTEP_RETURN_IF_ERROR(Step(id, phase, Phase::kShadowCreated, "created " + info.shadow_table));
+    Failpoint("after_shadow_created");  // crash tests: this phase lasts milliseconds
     phase = Phase::kShadowCreated;
   }
 
@@ -227,6 +229,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   if (phase == Phase::kShadowCreated || phase == Phase::kCopying) {
     if (phase == Phase::kShadowCreated) {
       LOCKSTEP_RETURN_IF_ERROR(Step(id, phase, Phase::kCopying, "copying rows"));
+      Failpoint("after_copying_started");  // crash tests: copying, before the first chunk
     }
     LOCKSTEP_ASSIGN_OR_RETURN(auto copy_conn, factory_.Connect(dc_));
     executor::RowCopierConfig copy_config;

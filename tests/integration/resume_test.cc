@@ -1,14 +1,19 @@
 // kill -9 of `lockstep run` in each phase it can be caught in, then
 // `lockstep resume`: the table ends equal to its oracle twin, written in the
-// same transactions by writers that never stopped.
+// same transactions by writers that never stopped. Phases too short to catch
+// from outside are reached with a failpoint (common/failpoint.h): lockstep
+// kills itself there with SIGKILL.
 #include <gtest/gtest.h>
 
 #include <signal.h>
 #include <sys/wait.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
+#include "db/artifact_names.h"
+#include "db/sql.h"
 #include "state/state_store.h"
 #include "support/oracle.h"
 #include "support/sandbox_suite.h"
@@ -33,24 +38,116 @@ class ResumeTest : public SandboxSuite<1>, public ::testing::WithParamInterface<
     }
     return false;
   }
+
+  // The wait status of `pid` once it ends; past `timeout_ms` it is killed,
+  // reaped, and nullopt returned.
+  static std::optional<int> WaitForExit(int pid, int timeout_ms) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) return status;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+    return std::nullopt;
+  }
+
+  // The arguments naming the change on resume.<table>, shared by run and resume.
+  static std::vector<std::string> Change(const std::string& table) {
+    return {"--config", sandbox_->topology_path(), "--table", "resume." + table, "--alter",
+            "ADD COLUMN note VARCHAR(32) DEFAULT 'n'"};
+  }
+
+  // Starts `lockstep run` of Change(table) with `extra_env`; returns its pid.
+  static int SpawnRun(const std::string& table, const std::vector<std::string>& extra_env = {}) {
+    std::vector<std::string> args{"run"};
+    const auto change = Change(table);
+    args.insert(args.end(), change.begin(), change.end());
+    args.insert(args.end(), {"--strategy", "copy", "--yes"});
+    return SpawnLockstep(args, extra_env);
+  }
+
+  // `lockstep resume` of Change(table) while the writers run on, then the
+  // writers stop and the table must equal its oracle.
+  static void ResumeAndCompare(const std::string& table, OracleWriters& writers,
+                               const std::string& killed_in) {
+    std::vector<std::string> resume_args{"resume"};
+    const auto change = Change(table);
+    resume_args.insert(resume_args.end(), change.begin(), change.end());
+    resume_args.push_back("--yes");
+    CommandOutput resumed = RunLockstep(resume_args);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    writers.Stop();
+    ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+    EXPECT_NE(resumed.out.find("cut_over"), std::string::npos) << resumed.out;
+    EXPECT_NE(resumed.err.find("resuming migration"), std::string::npos) << resumed.err;
+    auto c = Dc(1);
+    const std::string diff = DiffAgainstOracle(*c, "resume", table);
+    EXPECT_EQ(diff, "") << "after kill -9 in " << killed_in << " and resume ("
+                        << writers.committed() << " writer transactions)";
+    ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
+  }
+
+  // A fresh resume.<table> of kRows rows and its oracle.
+  static void CreateTable(const std::string& table) {
+    auto c = Dc(1);
+    ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS resume").ok());
+    ASSERT_TRUE(c->Execute("DROP TABLE IF EXISTS resume.oracle").ok());
+    ASSERT_TRUE(CreateTableAndOracle(*c, "resume", table, kRows).ok());
+  }
+
+  // `lockstep run` under writers, killed by the failpoint `failpoint`, which
+  // must leave the migration in `phase` with `_<table>_new` created and no
+  // row copied; then resumed to the oracle's content.
+  void KillAtFailpointAndResume(const std::string& failpoint, Phase phase) {
+    const std::string table = "t_fp_" + failpoint;
+    CreateTable(table);
+    if (HasFatalFailure()) return;
+    OracleWriters writers(*sandbox_, "resume", table, kRows, 2);
+
+    const int pid = SpawnRun(table, {"LOCKSTEP_FAILPOINT=" + failpoint});
+    ASSERT_GT(pid, 0);
+    const std::optional<int> status = WaitForExit(pid, 120000);
+    ASSERT_TRUE(status.has_value()) << "lockstep was still running after 120 s";
+    const bool killed = WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL;
+    ASSERT_TRUE(killed) << "lockstep did not die of SIGKILL at failpoint " << failpoint << " ("
+                        << (WIFEXITED(*status) ? "exit " + std::to_string(WEXITSTATUS(*status))
+                                               : "signal " + std::to_string(WTERMSIG(*status)))
+                        << "): the failpoint was not hit";
+
+    // What the kill left: the phase, a checkpoint with no watermark, the shadow.
+    {
+      auto store = StateStore::Open(sandbox_->topology().state_db_path);
+      ASSERT_TRUE(store.ok()) << store.status().ToString();
+      auto m = (*store)->ActiveMigrationFor("resume", table);
+      ASSERT_TRUE(m.ok() && m->has_value()) << "no active migration after the kill";
+      EXPECT_EQ((*m)->phase, phase) << PhaseName((*m)->phase);
+      auto progress = (*store)->GetDcProgress((*m)->id, "dc1");
+      ASSERT_TRUE(progress.ok()) << progress.status().ToString();
+      EXPECT_EQ(progress->phase, phase) << PhaseName(progress->phase);
+      EXPECT_TRUE(progress->checkpoint.binlog_gtid.has_value());
+      EXPECT_FALSE(progress->checkpoint.copy_watermark.has_value())
+          << *progress->checkpoint.copy_watermark;
+    }
+    auto c = Dc(1);
+    auto shadow = c->Query(sql::ExistingTables("resume", {ShadowTableName(table)}));
+    ASSERT_TRUE(shadow.ok()) << shadow.status().ToString();
+    EXPECT_EQ(shadow->rows.size(), 1u) << ShadowTableName(table) << " missing after the kill";
+
+    ResumeAndCompare(table, writers, std::string("phase ") + PhaseName(phase) + " (failpoint " +
+                                         failpoint + ")");
+  }
 };
 
 TEST_P(ResumeTest, KilledInPhaseResumesToTheOraclesContent) {
   const Phase phase = GetParam();
   const std::string table = std::string("t_") + PhaseName(phase);
-  auto c = Dc(1);
-  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS resume").ok());
-  ASSERT_TRUE(c->Execute("DROP TABLE IF EXISTS resume.oracle").ok());
-  ASSERT_TRUE(CreateTableAndOracle(*c, "resume", table, kRows).ok());
+  CreateTable(table);
+  if (HasFatalFailure()) return;
   OracleWriters writers(*sandbox_, "resume", table, kRows, 2);
 
-  const std::vector<std::string> change{"--config", sandbox_->topology_path(), "--table",
-                                        "resume." + table, "--alter",
-                                        "ADD COLUMN note VARCHAR(32) DEFAULT 'n'"};
-  std::vector<std::string> run_args{"run"};
-  run_args.insert(run_args.end(), change.begin(), change.end());
-  run_args.insert(run_args.end(), {"--strategy", "copy", "--yes"});
-  const int pid = SpawnLockstep(run_args);
+  const int pid = SpawnRun(table);
   ASSERT_GT(pid, 0);
   const bool reached = WaitForPhase(table, phase, 60000);
   ::kill(pid, SIGKILL);
@@ -59,19 +156,19 @@ TEST_P(ResumeTest, KilledInPhaseResumesToTheOraclesContent) {
   ASSERT_TRUE(reached) << "the run never reached " << PhaseName(phase);
   ASSERT_TRUE(WIFSIGNALED(status)) << "lockstep ended before it was killed";
 
-  std::vector<std::string> resume_args{"resume"};
-  resume_args.insert(resume_args.end(), change.begin(), change.end());
-  resume_args.push_back("--yes");
-  CommandOutput resumed = RunLockstep(resume_args);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  writers.Stop();
-  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
-  EXPECT_NE(resumed.out.find("cut_over"), std::string::npos) << resumed.out;
-  EXPECT_NE(resumed.err.find("resuming migration"), std::string::npos) << resumed.err;
-  const std::string diff = DiffAgainstOracle(*c, "resume", table);
-  EXPECT_EQ(diff, "") << "after kill -9 in " << PhaseName(phase) << " and resume ("
-                      << writers.committed() << " writer transactions)";
-  ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
+  ResumeAndCompare(table, writers, PhaseName(phase));
+}
+
+// shadow_created lasts milliseconds (until the applier starts): no test can
+// kill lockstep in it from outside.
+TEST_F(ResumeTest, KilledAtFailpointInShadowCreatedResumesToTheOraclesContent) {
+  KillAtFailpointAndResume("after_shadow_created", Phase::kShadowCreated);
+}
+
+// Copying before its first chunk: a checkpoint without a watermark, which
+// the copying case above (killed once the phase is seen) rarely reaches.
+TEST_F(ResumeTest, KilledAtFailpointBeforeTheFirstChunkResumesToTheOraclesContent) {
+  KillAtFailpointAndResume("after_copying_started", Phase::kCopying);
 }
 
 TEST_F(ResumeTest, ResumeRefusesAnotherChangeAndAPurgedBinlog) {

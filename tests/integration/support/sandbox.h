@@ -25,8 +25,11 @@ CommandOutput RunCommand(const std::vector<std::string>& argv);
 CommandOutput RunLockstep(const std::vector<std::string>& args);
 
 // Starts the lockstep binary without waiting (its output is discarded);
-// returns its pid, or -1. The caller reaps it (waitpid).
-int SpawnLockstep(const std::vector<std::string>& args);
+// returns its pid, or -1. The caller reaps it (waitpid). `extra_env` holds
+// "NAME=value" entries added to this process's environment (replacing a
+// variable of the same name), e.g. LOCKSTEP_FAILPOINT for crash tests.
+int SpawnLockstep(const std::vector<std::string>& args,
+                  const std::vector<std::string>& extra_env = {});
 
 struct SandboxOptions {
   int dcs = 3;

@@ -1,0 +1,20 @@
+// Failpoints: named places where lockstep kills itself with SIGKILL when the
+// environment asks for it, so crash tests can stop it at an exact point.
+//
+// A test cannot kill lockstep from outside in a phase that lasts
+// milliseconds ("shadow_created" is over as soon as the applier starts), and
+// polling the state database for it would lose that race most of the time.
+// Killing itself at the named point is deterministic and otherwise exactly an
+// operator's kill -9: no destructor, no flush, no log line, no exit handler.
+#pragma once
+
+#include <string_view>
+
+namespace lockstep {
+
+// Does nothing unless the environment variable LOCKSTEP_FAILPOINT equals
+// `name`; then raises SIGKILL and never returns. The variable is read once per
+// process, on the first call.
+void Failpoint(std::string_view name);
+
+}  // namespace lockstep
