@@ -27,7 +27,7 @@
 namespace lockstep::executor {
 
 struct ImpactGovernorConfig {
-  double keep_share = 0.85;  // of the application's throughput, while copying
+  double keep_share = 0.9;  // of the application's throughput, while copying
   // Fewer statements a second than this from everyone else: idle, no rest.
   double busy_statements_per_s = 200;
   double max_rest_ratio = 20;   // never rest longer than this many chunk lengths
