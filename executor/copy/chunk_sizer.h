@@ -22,6 +22,9 @@ class ChunkSizer {
 
   int64_t rows() const { return rows_; }
   int64_t target_ms() const { return config_.target_ms; }
+  // A new time target from the next Record() on (the copy caps it while the
+  // application writes, see RowCopier).
+  void set_target_ms(int64_t target_ms) { config_.target_ms = target_ms; }
   // A chunk of `rows` rows took `elapsed_ms`.
   void Record(int64_t rows, int64_t elapsed_ms);
 

@@ -5,8 +5,9 @@
 
 namespace lockstep::executor {
 
-double ImpactGovernor::Rate(int64_t ms, int64_t statements) {
-  return 1000.0 * static_cast<double>(std::max<int64_t>(statements, 0)) / static_cast<double>(ms);
+double ImpactGovernor::Rate(int64_t ms, int64_t statements) const {
+  const int64_t theirs = statements - config_.own_statements_per_window;
+  return 1000.0 * static_cast<double>(std::max<int64_t>(theirs, 0)) / static_cast<double>(ms);
 }
 
 void ImpactGovernor::ChunkWindow(int64_t ms, int64_t statements) {

@@ -19,7 +19,7 @@ RowCopier::RowCopier(Connection& conn, const ShadowTableInfo& info, Throttler& t
       sleeper_(sleeper),
       config_(config) {}
 
-Status RowCopier::SetUpSession(CopyOutcome* outcome, ChunkSizerConfig* chunk) {
+Result<bool> RowCopier::SetUpSession(CopyOutcome* outcome) {
   LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetReadCommitted()));
   LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetInnodbLockWaitTimeout(config_.innodb_lock_wait_timeout_s)));
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> mode, conn_.QueryValue(sql::InnodbAutoincLockMode()));
@@ -27,18 +27,15 @@ Status RowCopier::SetUpSession(CopyOutcome* outcome, ChunkSizerConfig* chunk) {
   const bool has_auto_increment =
       std::any_of(info_.shadow_def.columns.begin(), info_.shadow_def.columns.end(),
                   [](const sql::ColumnDef& c) { return c.auto_increment; });
-  if (outcome->autoinc_lock_mode != 2 && has_auto_increment) {
-    chunk->target_ms = std::min(chunk->target_ms, config_.autoinc_locked_target_ms);
-  }
-  return Status::Ok();
+  return outcome->autoinc_lock_mode != 2 && has_auto_increment;
 }
 
 Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_watermark) {
   LOCKSTEP_ASSIGN_OR_RETURN(CopyLayout layout, MakeCopyLayout(info_));
   CopyOutcome outcome;
-  ChunkSizerConfig chunk = config_.chunk;
-  LOCKSTEP_RETURN_IF_ERROR(SetUpSession(&outcome, &chunk));
-  ChunkSizer sizer(chunk);
+  LOCKSTEP_ASSIGN_OR_RETURN(const bool autoinc_locked, SetUpSession(&outcome));
+  const int64_t capped_target_ms = std::min(config_.chunk.target_ms, config_.autoinc_locked_target_ms);
+  ChunkSizer sizer(config_.chunk);
   RangeCopier range_copier(conn_, info_, layout, sleeper_, config_.range);
   ThrottleGate gate(throttler_, clock_, sleeper_, config_.throttle);
 
@@ -63,6 +60,9 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
     if (stop) {
       outcome.stopped = stop;
       return outcome;
+    }
+    if (autoinc_locked) {
+      sizer.set_target_ms(throttler_.ApplicationWriting() ? capped_target_ms : config_.chunk.target_ms);
     }
     const int64_t want = sizer.rows();
     const int64_t start = clock_.NowMillis();

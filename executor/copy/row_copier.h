@@ -16,7 +16,9 @@
 // end. That table is `_t_new`: application writes go to t and never wait on
 // it (lockstep has no triggers; measured), only the applier's inserts into
 // `_t_new` do, so the chunk target is capped (autoinc_locked_target_ms) to
-// bound how long the applier can be held up.
+// bound how long the applier can be held up. The cap applies only while the
+// throttler says the application is writing: on an idle server nothing waits
+// for the lock, and short chunks only add per-chunk overhead.
 #pragma once
 
 #include <cstdint>
@@ -66,7 +68,9 @@ class RowCopier {
   [[nodiscard]] Result<CopyOutcome> Run(const std::optional<std::string>& resume_watermark);
 
  private:
-  Status SetUpSession(CopyOutcome* outcome, ChunkSizerConfig* chunk);
+  // Reads the session's AUTO-INC lock mode; says whether chunks hold
+  // `_t_new`'s AUTO-INC lock.
+  Result<bool> SetUpSession(CopyOutcome* outcome);
 
   Connection& conn_;
   const ShadowTableInfo& info_;

@@ -26,6 +26,9 @@ class Throttler {
  public:
   virtual ~Throttler() = default;
   [[nodiscard]] virtual Result<ThrottleDecision> Check() = 0;
+  // Whether the application is writing as of the last Check(). The copy
+  // keeps chunks short then (see RowCopier); unknown means yes.
+  virtual bool ApplicationWriting() const { return true; }
 };
 
 // Never throttles: for tools and tests that run without an orchestrator.

@@ -57,6 +57,7 @@ class CopyThrottle final : public executor::Throttler {
         governor_(config.governor) {}
 
   Result<executor::ThrottleDecision> Check() override;
+  bool ApplicationWriting() const override { return governor_.busy(); }
 
   const executor::ImpactGovernor& governor() const { return governor_; }
   // The reason of the last wait, for progress lines ("" when proceeding).

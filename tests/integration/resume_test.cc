@@ -39,20 +39,6 @@ class ResumeTest : public SandboxSuite<1>, public ::testing::WithParamInterface<
     return false;
   }
 
-  // The wait status of `pid` once it ends; past `timeout_ms` it is killed,
-  // reaped, and nullopt returned.
-  static std::optional<int> WaitForExit(int pid, int timeout_ms) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    int status = 0;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid, &status, WNOHANG) == pid) return status;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-    return std::nullopt;
-  }
-
   // The arguments naming the change on resume.<table>, shared by run and resume.
   static std::vector<std::string> Change(const std::string& table) {
     return {"--config", sandbox_->topology_path(), "--table", "resume." + table, "--alter",

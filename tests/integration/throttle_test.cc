@@ -103,18 +103,6 @@ class ThrottleTest : public SandboxSuite<1> {
     ASSERT_TRUE(queued.ok()) << queued.status().ToString();
   }
 
-  static int Wait(int pid, int timeout_ms) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-    int status = 0;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid, &status, WNOHANG) == pid) return status;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    ::kill(pid, SIGKILL);
-    ::waitpid(pid, &status, 0);
-    return -1;
-  }
-
   std::unique_ptr<Connection> conn_;
 };
 
@@ -148,10 +136,10 @@ TEST_F(ThrottleTest, AnUnknownLinkLagHoldsTheCopyAndPauseOutlastsIt) {
   EXPECT_EQ(::waitpid(pid, nullptr, WNOHANG), 0) << "lockstep exited while paused";
 
   Enqueue(migration->id, OperatorCommandKind::kResume);
-  const int status = Wait(pid, 120000);
+  const std::optional<int> status = WaitForExit(pid, 120000);
   writers.Stop();
-  ASSERT_TRUE(WIFEXITED(status)) << "lockstep did not finish";
-  EXPECT_EQ(WEXITSTATUS(status), 0);
+  ASSERT_TRUE(status && WIFEXITED(*status)) << "lockstep did not finish";
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
   EXPECT_FALSE(Store()->GetMigration(migration->id)->paused);
   EXPECT_EQ(DiffAgainstOracle(*conn_, "throttle", table), "")
       << writers.committed() << " writer transactions";
@@ -172,12 +160,12 @@ TEST_F(ThrottleTest, AnAbortStopsTheRunAtTheNextChunk) {
   CommandOutput queued = RunLockstep({"abort", "--config", sandbox_->topology_path(), "--id",
                                       std::to_string(migration->id), "--reason", "throttle_test"});
   ASSERT_EQ(queued.exit_code, 0) << queued.out << queued.err;
-  const int status = Wait(pid, 30000);
+  const std::optional<int> status = WaitForExit(pid, 30000);
   const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
                         std::chrono::steady_clock::now() - asked)
                         .count();
-  ASSERT_TRUE(WIFEXITED(status)) << "lockstep did not stop";
-  EXPECT_NE(WEXITSTATUS(status), 0);
+  ASSERT_TRUE(status && WIFEXITED(*status)) << "lockstep did not stop";
+  EXPECT_NE(WEXITSTATUS(*status), 0);
   EXPECT_LT(took, 5000) << "an abort must be picked up within about a second";
   auto events = Store()->ListEvents(migration->id);
   ASSERT_TRUE(events.ok());

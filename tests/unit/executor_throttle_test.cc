@@ -6,7 +6,7 @@
 #include "executor/copy/impact_governor.h"
 #include "executor/migration/operator_poll.h"
 #include "state/state_store.h"
-#include "unit/state_test_support.h"
+#include "state_test_support.h"
 
 namespace lockstep {
 namespace {
@@ -17,6 +17,7 @@ using executor::ImpactGovernorConfig;
 TEST(ImpactGovernorTest, IdleServerMeansFullSpeed) {
   ImpactGovernor governor;
   governor.ChunkWindow(500, 20);  // 40 statements/s: lockstep's own
+  governor.ChunkWindow(25, 7);    // 280/s over a short chunk, all lockstep's own
   EXPECT_FALSE(governor.busy());
   EXPECT_EQ(governor.RestAfter(500), 0);
   EXPECT_EQ(governor.rest_ratio(), 0);
@@ -24,6 +25,7 @@ TEST(ImpactGovernorTest, IdleServerMeansFullSpeed) {
 
 TEST(ImpactGovernorTest, RestsSoTheApplicationKeepsItsShare) {
   ImpactGovernorConfig config;
+  config.own_statements_per_window = 0;  // exact arithmetic
   config.keep_share = 0.8;
   config.smoothing = 1.0;  // no memory: each window decides
   ImpactGovernor governor(config);
@@ -45,6 +47,7 @@ TEST(ImpactGovernorTest, RestsSoTheApplicationKeepsItsShare) {
 
 TEST(ImpactGovernorTest, AnUnaffectedApplicationStillGetsAProbingRest) {
   ImpactGovernorConfig config;
+  config.own_statements_per_window = 0;  // exact arithmetic
   config.smoothing = 1.0;
   ImpactGovernor governor(config);
   governor.ChunkWindow(500, 5000);
@@ -58,6 +61,7 @@ TEST(ImpactGovernorTest, AnUnaffectedApplicationStillGetsAProbingRest) {
 
 TEST(ImpactGovernorTest, AStalledApplicationIsCappedAndAQuietOneReleasesTheCopy) {
   ImpactGovernorConfig config;
+  config.own_statements_per_window = 0;  // exact arithmetic
   config.smoothing = 1.0;
   ImpactGovernor governor(config);
   governor.ChunkWindow(500, 5000);
@@ -73,6 +77,7 @@ TEST(ImpactGovernorTest, AStalledApplicationIsCappedAndAQuietOneReleasesTheCopy)
 
 TEST(ImpactGovernorTest, OnlyLongRestsMeasureTheApplicationAndTheyRecur) {
   ImpactGovernorConfig config;
+  config.own_statements_per_window = 0;  // exact arithmetic
   config.smoothing = 1.0;
   ImpactGovernor governor(config);
   governor.ChunkWindow(500, 5000);
@@ -90,6 +95,7 @@ TEST(ImpactGovernorTest, OnlyLongRestsMeasureTheApplicationAndTheyRecur) {
 
 TEST(ImpactGovernorTest, ShortWindowsAreIgnoredAndSmoothingDampsNoise) {
   ImpactGovernorConfig config;
+  config.own_statements_per_window = 0;  // exact arithmetic
   config.smoothing = 0.5;
   ImpactGovernor governor(config);
   governor.ChunkWindow(5, 5000);  // 1,000,000/s over 5 ms: noise
@@ -116,16 +122,7 @@ class OperatorPollTest : public StateDirTest {
     auto store = StateStore::Open(path_, {.busy_timeout_ms = 5000, .clock = &clock_});
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
-    MigrationSpec spec;
-    spec.table_schema = "shop";
-    spec.table_name = "orders";
-    spec.alter_sql = "ALTER TABLE shop.orders ADD COLUMN note TEXT";
-    spec.alter_fingerprint = "f";
-    spec.plan_json = "{}";
-    spec.zone = "z";
-    spec.dcs = {"dc1"};
-    spec.requested_by = "dev";
-    auto id = store_->CreateMigration(spec);
+    auto id = store_->CreateMigration(MinimalMigrationSpec());
     ASSERT_TRUE(id.ok()) << id.status().ToString();
     id_ = *id;
   }

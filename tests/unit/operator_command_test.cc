@@ -13,6 +13,7 @@
 #include "common/process.h"
 #include "state/runner_lease_keeper.h"
 #include "state/state_store.h"
+#include "state_test_support.h"
 
 namespace lockstep::cli {
 namespace {
@@ -37,15 +38,7 @@ class OperatorCommandTest : public ::testing::Test {
     auto store = StateStore::Open((dir_ / "state.db").string());
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     store_ = std::move(*store);
-    MigrationSpec spec;
-    spec.table_schema = "shop";
-    spec.table_name = "orders";
-    spec.alter_sql = "ALTER TABLE `shop`.`orders` ADD COLUMN `note` INT";
-    spec.alter_fingerprint = "f";
-    spec.plan_json = "{}";
-    spec.dcs = {"dc1"};
-    spec.requested_by = "alice";
-    auto id = store_->CreateMigration(spec);
+    auto id = store_->CreateMigration(MinimalMigrationSpec());
     ASSERT_TRUE(id.ok()) << id.status().ToString();
     id_ = *id;
     ASSERT_TRUE(store_->TransitionPhase(id_, Phase::kPlanned, Phase::kShadowCreated, "t", "").ok());

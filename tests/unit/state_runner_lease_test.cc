@@ -37,15 +37,7 @@ class RunnerLeaseTest : public StateDirTest {
     processes_.alive = {101, 102};
     store_ = Open();
     ASSERT_NE(store_, nullptr);
-    MigrationSpec spec;
-    spec.table_schema = "shop";
-    spec.table_name = "orders";
-    spec.alter_sql = "ALTER TABLE shop.orders ADD COLUMN note INT";
-    spec.alter_fingerprint = "f";
-    spec.plan_json = "{}";
-    spec.dcs = {"dc1"};
-    spec.requested_by = "alice";
-    auto id = store_->CreateMigration(spec);
+    auto id = store_->CreateMigration(MinimalMigrationSpec());
     ASSERT_TRUE(id.ok()) << id.status().ToString();
     id_ = *id;
   }

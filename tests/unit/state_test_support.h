@@ -10,7 +10,22 @@
 
 #include <gtest/gtest.h>
 
+#include "state/records.h"
+
 namespace lockstep {
+
+// The least a migration needs to be recorded: one DC, shop.orders.
+inline MigrationSpec MinimalMigrationSpec() {
+  MigrationSpec spec;
+  spec.table_schema = "shop";
+  spec.table_name = "orders";
+  spec.alter_sql = "ALTER TABLE `shop`.`orders` ADD COLUMN `note` INT";
+  spec.alter_fingerprint = "f";
+  spec.plan_json = "{}";
+  spec.dcs = {"dc1"};
+  spec.requested_by = "alice";
+  return spec;
+}
 
 // The permission bits of a file (not following a symlink).
 inline unsigned ModeOf(const std::string& path) {

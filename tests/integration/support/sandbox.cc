@@ -13,6 +13,8 @@
 #include <sstream>
 #include <string_view>
 
+#include <signal.h>
+
 #include "db/sql.h"
 
 extern char** environ;
@@ -197,6 +199,18 @@ Status Sandbox::WaitLinkRunning(int k, const std::string& link, double timeout_s
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return Status::Timeout("link " + link + " of dc" + std::to_string(k) + " did not start");
+}
+
+std::optional<int> WaitForExit(int pid, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  int status = 0;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) return status;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, &status, 0);
+  return std::nullopt;
 }
 
 }  // namespace lockstep::testing

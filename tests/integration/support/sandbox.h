@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,10 @@ CommandOutput RunLockstep(const std::vector<std::string>& args);
 // variable of the same name), e.g. LOCKSTEP_FAILPOINT for crash tests.
 int SpawnLockstep(const std::vector<std::string>& args,
                   const std::vector<std::string>& extra_env = {});
+
+// The wait status of child `pid` once it ends; past `timeout_ms` it is
+// killed, reaped, and nullopt returned.
+std::optional<int> WaitForExit(int pid, int timeout_ms);
 
 struct SandboxOptions {
   int dcs = 3;
