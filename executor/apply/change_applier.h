@@ -2,12 +2,15 @@
 // binlog: local writes and DRC-applied writes alike) onto the shadow table.
 //
 // A batch of transactions is netted to the final state of each primary key it
-// touched, then applied in one shadow transaction as a DELETE of every touched
-// key and one multi-row INSERT of the rows that exist. That is idempotent (a
-// replay after a crash converges), handles UPDATEs that move a primary key,
-// and never uses REPLACE or INSERT IGNORE: with a unique key added by the
-// change, a duplicate stops the migration with the offending values instead
-// of silently dropping a row (pt-osc, gh-ost #1633).
+// touched, then applied in one shadow transaction. Where the primary key is
+// _t_new's only unique key: a DELETE of the deleted keys and one multi-row
+// INSERT ... ON DUPLICATE KEY UPDATE of the rows that exist. Otherwise a
+// DELETE of every touched key and one multi-row INSERT, because an upsert
+// would update whichever row holds a duplicate of another unique key. Both
+// are idempotent (a replay after a crash converges), handle UPDATEs that move
+// a primary key, and never use REPLACE or INSERT IGNORE: with a unique key
+// added by the change, a duplicate stops the migration with the offending
+// values instead of silently dropping a row (pt-osc, gh-ost #1633).
 #pragma once
 
 #include <cstdint>

@@ -64,6 +64,19 @@ Result<RowImageMapping> RowImageMapping::Build(const sql::TableDef& source, cons
     }
     m.key_positions.push_back(static_cast<size_t>(it - m.columns.begin()));
   }
+  std::vector<std::string> key_names, shadow_unique;
+  for (size_t pos : m.key_positions) key_names.push_back(sql::ToLowerAscii(m.columns[pos].shadow_name));
+  int unique_keys = 0;
+  for (const auto& index : shadow.indexes) {
+    if (!index.IsUnique()) continue;
+    ++unique_keys;
+    if (index.kind == sql::IndexKind::kPrimary) {
+      for (const auto& name : index.ColumnNames()) shadow_unique.push_back(sql::ToLowerAscii(name));
+    }
+  }
+  std::sort(key_names.begin(), key_names.end());
+  std::sort(shadow_unique.begin(), shadow_unique.end());
+  m.key_is_only_unique = unique_keys == 1 && key_names == shadow_unique;
   return m;
 }
 

@@ -24,6 +24,10 @@ struct RowImageMapping {
   std::vector<MappedColumn> columns;       // in t's order, only those _t_new has
   std::vector<size_t> key_positions;       // t's primary key, as indexes into `columns`
   size_t source_column_count = 0;
+  // _t_new's only unique key is a primary key on exactly the key columns: an
+  // existing row can then be updated in place (INSERT ... ON DUPLICATE KEY
+  // UPDATE) rather than deleted and inserted again.
+  bool key_is_only_unique = false;
 
   // `renames`: t's column name -> _t_new's (RENAME COLUMN, CHANGE), lower case.
   static Result<RowImageMapping> Build(const sql::TableDef& source, const sql::TableDef& shadow,

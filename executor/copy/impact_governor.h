@@ -1,24 +1,35 @@
 // ImpactGovernor: how long the copy rests after each chunk so that the
 // application keeps a chosen share of its throughput.
 //
-// The application's statement rate is sampled over two kinds of window: while
-// a chunk runs, and while the copy rests. Their ratio is how much a running
-// chunk slows the application (1: not at all, 0.3: to 30%). If a chunk slows
-// it to `s` and the copy rests `n` times the chunk's length, the application
-// keeps (s + n) / (1 + n) of its rate, so the governor rests
-//     n = (keep - s) / (1 - keep)
-// chunk lengths after each chunk. An idle server (few statements from
-// others) means no rest at all: the copy runs at full speed.
+// It is a feedback loop on the application's *sustained* statement rate:
 //
-// Why measure instead of a fixed nice ratio: the same chunk costs an
-// application on a CPU-bound two-core box most of its throughput, and one on
-// a 32-core box almost nothing; a fixed ratio is either too slow for the
-// second or too harsh for the first. gh-ost and pt-osc use fixed ratios and
-// load thresholds (Threads_running), which say that the server is busy but
-// not what the copy costs.
+//   reference  the application's rate while the copy stands still. Measured
+//              in a reference rest: the copy first rests settle_ms (the
+//              server finishes what the last chunk left behind: page flushing,
+//              purge, the binlog), then measure_ms, and only the second part
+//              counts. Repeated every reference_every_ms, because the
+//              application's own rate changes over a long copy.
+//   share      the application's rate over the last control_period_ms of
+//              chunks and ordinary rests together, divided by the reference.
+//   rest ratio rest after each chunk, in chunk lengths (gh-ost's "nice
+//              ratio"). After every control period it is multiplied by
+//              exp(gain * (keep_share - share)): too much impact rests longer,
+//              headroom rests less.
+//
+// Why the sustained rate and not the rate while a chunk runs: most of what a
+// chunk costs lands after it (measured on the 2-core sandbox: the rate during
+// chunks was close to the rate in the short rests between them while TPS fell
+// to 57%), so a per-chunk estimate under-rests. And why measure at all rather
+// than a fixed ratio: the same chunk costs an application on a CPU-bound
+// two-core box most of its throughput and one on a 32-core box almost nothing;
+// a fixed ratio is either too slow for the second or too harsh for the first.
+//
+// An idle server (few statements from others while a chunk runs) means no
+// rest at all: the copy runs at full speed.
 //
 // Pure arithmetic: the caller samples a statement counter (Questions) and a
-// clock at window boundaries. Not thread-safe.
+// clock at window boundaries and asks NextRest() before every chunk. Not
+// thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -35,54 +46,57 @@ struct ImpactGovernorConfig {
   // idle server look busy over 20-50 ms chunks (measured: 2.4 s of needless
   // rests in a 14 s idle copy).
   int64_t own_statements_per_window = 8;
-  double max_rest_ratio = 20;   // never rest longer than this many chunk lengths
-  // While busy the copy always rests a little, so that the application's
-  // undisturbed rate keeps being measured (it changes over a long copy).
-  double min_rest_ratio = 0.25;
-  int64_t min_rest_ms = 50;
-  double initial_slowdown = 0.5;  // assumed until a rest window has been measured
-  double smoothing = 0.3;       // weight of the newest measurement (EWMA)
+  double initial_rest_ratio = 1.5;  // until the first control period has ended
+  double min_rest_ratio = 0.1;
+  double max_rest_ratio = 30;
+  int64_t min_rest_ms = 20;
+  double gain = 3;  // how hard one control period's error moves the ratio
+  int64_t control_period_ms = 2000;
+  int64_t settle_ms = 500;
+  int64_t measure_ms = 1000;
+  int64_t reference_every_ms = 15000;
   // Windows shorter than this are too noisy to learn from.
   int64_t min_window_ms = 20;
-  // Only rests at least this long measure the undisturbed rate: right after
-  // a chunk the application is still catching up (measured: with 50-100 ms
-  // rests the governor saw almost no slowdown while TPS fell by a third).
-  int64_t reference_min_ms = 400;
-  // While busy, a rest of reference_rest_ms at least this often, so that the
-  // reference stays current even when the measured rests are short.
-  int64_t reference_every_ms = 10000;
-  int64_t reference_rest_ms = 800;
 };
 
 class ImpactGovernor {
  public:
-  explicit ImpactGovernor(ImpactGovernorConfig config = {}) : config_(config) {}
+  explicit ImpactGovernor(ImpactGovernorConfig config = {});
 
-  // The application issued `statements` while a chunk ran for `ms`.
+  // The server counted `statements` while a chunk ran for `ms`.
   void ChunkWindow(int64_t ms, int64_t statements);
-  // ... while the copy rested (or waited for any other reason) for `ms`;
-  // only rests of at least reference_min_ms count as the undisturbed rate.
+  // ... while the copy rested (or waited for any other reason) for `ms`.
   void RestWindow(int64_t ms, int64_t statements);
 
-  // How long to rest after a chunk that took `chunk_ms`; 0 when idle.
-  int64_t RestAfter(int64_t chunk_ms) const;
-  // The rest as a multiple of the chunk's length (gh-ost's "nice ratio").
-  double rest_ratio() const;
+  // How long to rest before the next chunk (0: go), given the last chunk's
+  // length. Called before every chunk; each call may start a rest.
+  int64_t NextRest(int64_t last_chunk_ms);
 
   bool busy() const { return busy_; }
-  // The application's rate while a chunk runs, as a share of its rate while
-  // the copy rests; nullopt until both have been measured.
-  std::optional<double> slowdown() const { return slowdown_; }
+  // The rest after each chunk, in chunk lengths; 0 while idle.
+  double rest_ratio() const { return busy_ ? rest_ratio_ : 0; }
+  // The application's rate in the last control period as a share of the
+  // reference; nullopt until one has been measured.
+  std::optional<double> share() const { return share_; }
+  std::optional<double> reference_rate() const { return reference_rate_; }
 
  private:
-  double Rate(int64_t ms, int64_t statements) const;
+  enum class Reference { kNone, kSettling, kSettled, kMeasuring, kMeasured };
+
+  double Theirs(int64_t statements) const;
+  void AddToControl(int64_t ms, int64_t statements);
+  void Quiet();
 
   const ImpactGovernorConfig config_;
   bool busy_ = false;
-  std::optional<double> chunk_rate_;  // statements/s while the last chunk ran
-  std::optional<double> rest_rate_;   // smoothed, while resting
-  std::optional<double> slowdown_;    // smoothed
-  int64_t since_reference_ms_ = 0;    // copying and resting since the last reference
+  bool chunk_since_rest_ = false;
+  Reference reference_ = Reference::kNone;
+  std::optional<double> reference_rate_;  // statements/s with the copy still
+  int64_t since_reference_ms_ = 0;
+  double rest_ratio_;
+  std::optional<double> share_;
+  int64_t control_ms_ = 0;
+  double control_statements_ = 0;  // the application's, in this control period
 };
 
 }  // namespace lockstep::executor

@@ -95,25 +95,26 @@ Result<executor::ThrottleDecision> CopyThrottle::Check() {
   }
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> lag, LinkLag());
   if (lag) return Wait(500, *lag);
-  if (!rested_ && last_chunk_ms_ > 0) {
-    int64_t rest = 0;
-    std::string why;
-    if (nice_ratio) {
+  int64_t rest = 0;
+  std::string why;
+  if (nice_ratio) {
+    if (!rested_ && last_chunk_ms_ > 0) {
       rest = std::llround(*nice_ratio * static_cast<double>(last_chunk_ms_));
       char ratio[32];
       std::snprintf(ratio, sizeof ratio, "%.2f", *nice_ratio);
       why = std::string("an operator's nice ratio of ") + ratio;
-    } else {
-      rest = governor_.RestAfter(last_chunk_ms_);
-      const auto slowed = governor_.slowdown();
-      why = "yielding to the application (" +
-            (slowed ? "a chunk slows it to " + Percent(*slowed) : std::string("busy")) +
-            "; keeping it at " + Percent(config_.governor.keep_share) + ")";
     }
-    if (rest > 0) {
-      rested_ = true;
-      return Wait(rest, why);
-    }
+  } else {
+    rest = governor_.NextRest(last_chunk_ms_);
+    const auto share = governor_.share();
+    why = "yielding to the application (" +
+          (share ? "it kept " + Percent(*share) + " of its rate at rest"
+                 : std::string("measuring its rate at rest")) +
+          "; target " + Percent(config_.governor.keep_share) + ")";
+  }
+  if (rest > 0) {
+    rested_ = true;
+    return Wait(rest, why);
   }
   rested_ = false;
   window_ = Window::kChunk;

@@ -8,9 +8,9 @@
 //      the copy gives way instead)
 //   4. a DRC link into this DC lags beyond the zone's budget, or its lag is
 //      unknown (a stopped link)             -> wait
-//   5. the application is busy              -> rest after each chunk for as
-//      long as ImpactGovernor says keeps it at its share of throughput (or
-//      as an operator's nice ratio says)
+//   5. the application is busy              -> rest as ImpactGovernor says
+//      keeps it at its share of throughput (or as an operator's nice ratio
+//      says)
 //
 // Its Check() also marks window boundaries for the governor: the time from a
 // Proceed to the next Check is a chunk; everything else is rest.
@@ -82,7 +82,7 @@ class CopyThrottle final : public executor::Throttler {
   int64_t window_start_ms_ = 0;
   int64_t window_start_statements_ = 0;
   int64_t last_chunk_ms_ = 0;
-  bool rested_ = false;  // since the last chunk
+  bool rested_ = false;  // since the last chunk (nice ratio)
   std::optional<int64_t> last_link_check_ms_;
   std::optional<std::string> link_lag_;  // the last link check's complaint
   std::string last_reason_;

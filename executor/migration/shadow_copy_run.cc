@@ -85,7 +85,12 @@ class ApplierHooks final : public ApplierHealth,
     if (p.chunks % 20 == 0 || p.done) {
       std::string pace = "full speed";
       if (throttle_ && throttle_->governor().busy()) {
-        pace = fmt::format("resting {:.1f}x each chunk", throttle_->governor().rest_ratio());
+        const auto& governor = throttle_->governor();
+        pace = fmt::format("resting {:.1f}x each chunk", governor.rest_ratio());
+        if (governor.share()) {
+          pace += fmt::format(", the application at {:.0f}% of its rate at rest",
+                              100 * *governor.share());
+        }
       }
       DcLogger(dc_)->info("copy: {} / ~{} rows, {:.0f} rows/s while copying, {} ms throttled, {}; "
                           "applier {} rows",

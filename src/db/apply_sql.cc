@@ -1,5 +1,7 @@
 #include "db/apply_sql.h"
 
+#include <algorithm>
+
 #include "db/sql.h"
 
 namespace lockstep::sql {
@@ -37,6 +39,24 @@ std::string InsertRows(std::string_view schema, std::string_view table,
   std::string out = "INSERT INTO " + QualifiedName(schema, table) + " " + Tuple(columns, true) +
                     " VALUES ";
   for (size_t i = 0; i < rows.size(); ++i) out += (i ? "," : "") + Tuple(rows[i], false);
+  return out;
+}
+
+std::string UpsertRows(std::string_view schema, std::string_view table,
+                       const std::vector<std::string>& columns,
+                       const std::vector<std::string>& key_columns,
+                       const std::vector<std::vector<std::string>>& rows) {
+  std::string out = InsertRows(schema, table, columns, rows) + " ON DUPLICATE KEY UPDATE ";
+  bool first = true;
+  for (const auto& c : columns) {
+    if (std::find(key_columns.begin(), key_columns.end(), c) != key_columns.end()) continue;
+    out += (first ? "" : ",") + QuoteIdentifier(c) + "=VALUE(" + QuoteIdentifier(c) + ")";
+    first = false;
+  }
+  if (first) {
+    // Every column is a key column: nothing to update, the row is the key.
+    out += QuoteIdentifier(columns.front()) + "=" + QuoteIdentifier(columns.front());
+  }
   return out;
 }
 

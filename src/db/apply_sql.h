@@ -18,4 +18,12 @@ std::string InsertRows(std::string_view schema, std::string_view table,
                        const std::vector<std::string>& columns,
                        const std::vector<std::vector<std::string>>& rows);
 
+// INSERT ... ON DUPLICATE KEY UPDATE `a`=VALUE(`a`), ... of every column not
+// in `key_columns`. Only safe where the primary key is the table's one unique
+// key: with another, a duplicate there would update a different row.
+std::string UpsertRows(std::string_view schema, std::string_view table,
+                       const std::vector<std::string>& columns,
+                       const std::vector<std::string>& key_columns,
+                       const std::vector<std::vector<std::string>>& rows);
+
 }  // namespace lockstep::sql

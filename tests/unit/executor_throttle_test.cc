@@ -2,6 +2,8 @@
 // running migration sees them.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "common/clock.h"
 #include "executor/copy/impact_governor.h"
 #include "executor/migration/operator_poll.h"
@@ -14,97 +16,134 @@ namespace {
 using executor::ImpactGovernor;
 using executor::ImpactGovernorConfig;
 
+// Exact arithmetic: no own statements discounted.
+ImpactGovernorConfig ExactConfig() {
+  ImpactGovernorConfig config;
+  config.own_statements_per_window = 0;
+  return config;
+}
+
+// Runs the reference rest the governor asks for, the application issuing
+// `rate` statements a second during it. Returns false if it asked otherwise.
+bool TakeReferenceRest(ImpactGovernor& governor, const ImpactGovernorConfig& config, double rate) {
+  if (governor.NextRest(100) != config.settle_ms) return false;
+  governor.RestWindow(config.settle_ms, static_cast<int64_t>(rate * config.settle_ms / 1000));
+  if (governor.NextRest(100) != config.measure_ms) return false;
+  governor.RestWindow(config.measure_ms, static_cast<int64_t>(rate * config.measure_ms / 1000));
+  return governor.NextRest(100) == 0;  // the reference is taken: a chunk may go
+}
+
 TEST(ImpactGovernorTest, IdleServerMeansFullSpeed) {
   ImpactGovernor governor;
   governor.ChunkWindow(500, 20);  // 40 statements/s: lockstep's own
   governor.ChunkWindow(25, 7);    // 280/s over a short chunk, all lockstep's own
   EXPECT_FALSE(governor.busy());
-  EXPECT_EQ(governor.RestAfter(500), 0);
+  EXPECT_EQ(governor.NextRest(500), 0);
   EXPECT_EQ(governor.rest_ratio(), 0);
 }
 
-TEST(ImpactGovernorTest, RestsSoTheApplicationKeepsItsShare) {
-  ImpactGovernorConfig config;
-  config.own_statements_per_window = 0;  // exact arithmetic
-  config.keep_share = 0.8;
-  config.smoothing = 1.0;  // no memory: each window decides
+TEST(ImpactGovernorTest, ABusyServerFirstGetsAReferenceRestWhoseSettlingPartDoesNotCount) {
+  const ImpactGovernorConfig config = ExactConfig();
   ImpactGovernor governor(config);
   governor.ChunkWindow(500, 2500);  // 5000/s while copying: busy
   ASSERT_TRUE(governor.busy());
-  // Nothing measured at rest yet: assume a chunk halves the application.
-  EXPECT_NEAR(governor.rest_ratio(), (0.8 - 0.5) / 0.2, 1e-9);
-  EXPECT_EQ(governor.RestAfter(100), config.reference_rest_ms) << "long enough to measure";
-  governor.RestWindow(1000, 10000);  // 10000/s at rest
-  governor.ChunkWindow(500, 1000);   // 2000/s copying: slowed to 20%
-  ASSERT_TRUE(governor.slowdown().has_value());
-  EXPECT_NEAR(*governor.slowdown(), 0.2, 1e-9);
-  // (0.2 + n) / (1 + n) = 0.8  =>  n = 3
-  EXPECT_NEAR(governor.rest_ratio(), 3.0, 1e-9);
-  EXPECT_EQ(governor.RestAfter(200), 600);
-  // Keeping 80% on average, checked: 200 ms at 20% plus 600 ms at 100%.
-  EXPECT_NEAR((200 * 0.2 + 600 * 1.0) / 800, 0.8, 1e-9);
+  ASSERT_EQ(governor.NextRest(500), config.settle_ms);
+  governor.RestWindow(config.settle_ms, 0);  // the server still busy with the chunk's work
+  ASSERT_EQ(governor.NextRest(500), config.measure_ms);
+  governor.RestWindow(config.measure_ms, 8000);
+  ASSERT_TRUE(governor.reference_rate().has_value());
+  EXPECT_NEAR(*governor.reference_rate(), 8000, 1e-9);
+  EXPECT_EQ(governor.NextRest(500), 0) << "after the reference, a chunk";
+  governor.ChunkWindow(100, 500);
+  EXPECT_EQ(governor.NextRest(100), std::llround(config.initial_rest_ratio * 100));
+  EXPECT_EQ(governor.NextRest(100), 0) << "one rest per chunk";
 }
 
-TEST(ImpactGovernorTest, AnUnaffectedApplicationStillGetsAProbingRest) {
-  ImpactGovernorConfig config;
-  config.own_statements_per_window = 0;  // exact arithmetic
-  config.smoothing = 1.0;
+TEST(ImpactGovernorTest, TooMuchImpactRestsLongerAndHeadroomRestsLess) {
+  const ImpactGovernorConfig config = ExactConfig();
   ImpactGovernor governor(config);
-  governor.ChunkWindow(500, 5000);
-  governor.RestWindow(500, 5000);
-  governor.ChunkWindow(500, 5000);  // not slowed at all
-  EXPECT_NEAR(*governor.slowdown(), 1.0, 1e-9);
-  EXPECT_EQ(governor.rest_ratio(), config.min_rest_ratio);
-  EXPECT_EQ(governor.RestAfter(1000), 250);
-  EXPECT_EQ(governor.RestAfter(10), config.min_rest_ms) << "long enough to measure";
+  governor.ChunkWindow(500, 2500);
+  ASSERT_TRUE(TakeReferenceRest(governor, config, 10000));
+  const double before = governor.rest_ratio();
+  // A control period at 60% of the reference, chunks and rests together.
+  governor.ChunkWindow(1000, 6000);
+  governor.RestWindow(1000, 6000);
+  ASSERT_TRUE(governor.share().has_value());
+  EXPECT_NEAR(*governor.share(), 0.6, 1e-9);
+  EXPECT_NEAR(governor.rest_ratio(), before * std::exp(config.gain * (config.keep_share - 0.6)),
+              1e-9);
+  // Then one at 100%: the copy may rest less.
+  const double longer = governor.rest_ratio();
+  governor.ChunkWindow(1000, 10000);
+  governor.RestWindow(1000, 10000);
+  EXPECT_LT(governor.rest_ratio(), longer);
 }
 
-TEST(ImpactGovernorTest, AStalledApplicationIsCappedAndAQuietOneReleasesTheCopy) {
-  ImpactGovernorConfig config;
-  config.own_statements_per_window = 0;  // exact arithmetic
-  config.smoothing = 1.0;
+TEST(ImpactGovernorTest, TheRatioConvergesOnAModelApplication) {
+  // A model server: a chunk costs the application `cost` of its rate for
+  // twice the chunk's length (the work lands after it), so at rest ratio n
+  // it keeps 1 - 2 * cost / (1 + n). With cost 0.5 keeping 90% needs n = 9.
+  const ImpactGovernorConfig config = ExactConfig();
   ImpactGovernor governor(config);
-  governor.ChunkWindow(500, 5000);
-  governor.RestWindow(500, 5000);
-  governor.ChunkWindow(500, 0);  // the application stood still while copying
-  EXPECT_EQ(governor.rest_ratio(), std::min(config.max_rest_ratio,
-                                            config.keep_share / (1 - config.keep_share)));
-  governor.RestWindow(1000, 10);  // it went quiet
-  EXPECT_FALSE(governor.busy());
-  EXPECT_EQ(governor.RestAfter(500), 0);
-  EXPECT_FALSE(governor.slowdown().has_value());
-}
-
-TEST(ImpactGovernorTest, OnlyLongRestsMeasureTheApplicationAndTheyRecur) {
-  ImpactGovernorConfig config;
-  config.own_statements_per_window = 0;  // exact arithmetic
-  config.smoothing = 1.0;
-  ImpactGovernor governor(config);
-  governor.ChunkWindow(500, 5000);
-  governor.RestWindow(config.reference_min_ms, 4000);  // 10000/s: the reference
-  governor.RestWindow(100, 100);  // right after a chunk, still recovering: not a reference
-  EXPECT_TRUE(governor.busy()) << "a short rest cannot say the application went quiet";
-  governor.ChunkWindow(500, 2500);  // 5000/s
-  EXPECT_NEAR(*governor.slowdown(), 0.5, 1e-9);
-  EXPECT_LT(governor.RestAfter(100), config.reference_rest_ms);
-  for (int64_t copied = 0; copied < config.reference_every_ms; copied += 500) {
-    governor.ChunkWindow(500, 2500);
+  const double reference = 10000, cost = 0.5;
+  governor.ChunkWindow(100, 1000);
+  ASSERT_TRUE(TakeReferenceRest(governor, config, reference));
+  for (int chunk = 0; chunk < 2000; ++chunk) {
+    int64_t rest = governor.NextRest(100);
+    if (rest == config.settle_ms) {
+      ASSERT_TRUE(TakeReferenceRest(governor, config, reference));
+      rest = governor.NextRest(100);
+      ASSERT_EQ(rest, 0);
+      continue;
+    }
+    const double n = static_cast<double>(rest) / 100;
+    const double kept = 1 - 2 * cost / (1 + n);
+    const auto statements = [&](int64_t ms) {
+      return static_cast<int64_t>(kept * reference * static_cast<double>(ms) / 1000);
+    };
+    governor.ChunkWindow(100, statements(100));
+    if (rest > 0) governor.RestWindow(rest, statements(rest));
   }
-  EXPECT_EQ(governor.RestAfter(100), config.reference_rest_ms) << "time for a new reference";
+  EXPECT_NEAR(governor.rest_ratio(), 9.0, 1.5);
+  ASSERT_TRUE(governor.share().has_value());
+  EXPECT_NEAR(*governor.share(), config.keep_share, 0.02);
 }
 
-TEST(ImpactGovernorTest, ShortWindowsAreIgnoredAndSmoothingDampsNoise) {
-  ImpactGovernorConfig config;
-  config.own_statements_per_window = 0;  // exact arithmetic
-  config.smoothing = 0.5;
+TEST(ImpactGovernorTest, TheReferenceIsMeasuredAgainAndAQuietApplicationReleasesTheCopy) {
+  const ImpactGovernorConfig config = ExactConfig();
+  ImpactGovernor governor(config);
+  governor.ChunkWindow(500, 2500);
+  ASSERT_TRUE(TakeReferenceRest(governor, config, 10000));
+  for (int64_t copied = 0; copied < config.reference_every_ms; copied += 500) {
+    governor.ChunkWindow(250, 2000);
+    governor.RestWindow(250, 2000);
+  }
+  ASSERT_EQ(governor.NextRest(250), config.settle_ms) << "time for a new reference";
+  governor.RestWindow(config.settle_ms, 0);
+  ASSERT_EQ(governor.NextRest(250), config.measure_ms);
+  governor.RestWindow(config.measure_ms, 10);  // the application went quiet
+  EXPECT_FALSE(governor.busy());
+  EXPECT_FALSE(governor.reference_rate().has_value());
+  EXPECT_EQ(governor.NextRest(500), 0);
+}
+
+TEST(ImpactGovernorTest, RatioStaysWithinItsBoundsAndShortWindowsAreIgnored) {
+  ImpactGovernorConfig config = ExactConfig();
+  config.reference_every_ms = 1000000;  // no new reference in this test
   ImpactGovernor governor(config);
   governor.ChunkWindow(5, 5000);  // 1,000,000/s over 5 ms: noise
   EXPECT_FALSE(governor.busy());
   governor.ChunkWindow(500, 5000);
-  governor.RestWindow(500, 5000);   // 10000/s
-  governor.ChunkWindow(500, 5000);  // 100%
-  governor.ChunkWindow(500, 0);     // 0%: one bad window moves it half way
-  EXPECT_NEAR(*governor.slowdown(), 0.5, 1e-9);
+  ASSERT_TRUE(TakeReferenceRest(governor, config, 10000));
+  for (int i = 0; i < 50; ++i) governor.ChunkWindow(config.control_period_ms, 0);  // stalled
+  EXPECT_EQ(governor.rest_ratio(), config.max_rest_ratio);
+  EXPECT_EQ(governor.NextRest(100), std::llround(config.max_rest_ratio * 100));
+  for (int i = 0; i < 50; ++i) {
+    governor.ChunkWindow(config.control_period_ms, 2 * config.control_period_ms * 10);
+  }
+  EXPECT_EQ(governor.rest_ratio(), config.min_rest_ratio);
+  governor.RestWindow(1, 0);
+  EXPECT_EQ(governor.NextRest(10), config.min_rest_ms) << "never shorter than min_rest_ms";
 }
 
 TEST(NiceRatioArgumentTest, ReadsTheRatioAndRefusesNonsense) {
