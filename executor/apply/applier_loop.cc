@@ -23,78 +23,116 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(ApplierLoopOptions optio
   if (!start.ok()) return start.status();
   std::unique_ptr<ApplierLoop> loop(new ApplierLoop(std::move(stream), std::move(shadow_conn),
                                                     std::move(target), std::move(mapping),
-                                                    options.max_batch_transactions));
+                                                    options.max_batch_transactions,
+                                                    std::max<size_t>(options.max_queued_batches, 1)));
   loop->applied_ = *start;
-  loop->thread_ = std::thread([raw = loop.get()] { raw->Run(); });
+  loop->apply_ = std::thread([raw = loop.get()] { raw->Apply(); });
+  loop->reader_ = std::thread([raw = loop.get()] { raw->Read(); });
   return loop;
 }
 
 ApplierLoop::ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
                          std::unique_ptr<Connection> conn, ApplierTarget target,
-                         RowImageMapping mapping, size_t max_batch)
+                         RowImageMapping mapping, size_t max_batch, size_t max_queued)
     : stream_(std::move(stream)),
       conn_(std::move(conn)),
       applier_(conn_.get(), std::move(target), std::move(mapping)),
-      max_batch_(max_batch) {}
+      max_batch_(max_batch),
+      max_queued_(max_queued) {}
 
 ApplierLoop::~ApplierLoop() { Stop(); }
 
 void ApplierLoop::Stop() {
   stop_requested_ = true;
-  if (thread_.joinable()) thread_.join();
+  queue_cv_.notify_all();
+  if (reader_.joinable()) reader_.join();
+  if (apply_.joinable()) apply_.join();
 }
 
-void ApplierLoop::Run() {
+void ApplierLoop::Fail(Status failure) {
+  {
+    std::lock_guard lock(mu_);
+    if (error_.ok()) {
+      error_ = failure;
+      DcLogger(conn_->dc_name())->error("applier stopped: {}", failure.ToString());
+    }
+  }
+  stop_requested_ = true;
+  queue_cv_.notify_all();
+}
+
+bool ApplierLoop::Enqueue(Work work) {
+  std::unique_lock lock(mu_);
+  queue_cv_.wait(lock, [&] { return queue_.size() < max_queued_ || !error_.ok() || stopped_; });
+  if (!error_.ok() || stopped_) return false;
+  queue_.push_back(std::move(work));
+  queue_cv_.notify_all();
+  return true;
+}
+
+void ApplierLoop::Read() {
   binlog::TransactionReader reader(stream_.get());
   std::vector<binlog::Transaction> batch;
-  Status failure;
-  auto flush = [&]() -> Status {
-    if (batch.empty()) return Status::Ok();
-    LOCKSTEP_RETURN_IF_ERROR(applier_.ApplyBatch(batch));
-    rows_applied_ = applier_.rows_applied();
-    row_events_ = applier_.events_seen();
-    {
-      std::lock_guard lock(mu_);
-      applied_ = batch.back().position_after;
-    }
+  auto hand_over = [&](binlog::GtidPosition position) {
+    Work work{std::move(batch), std::move(position)};
     batch.clear();
-    backlog_ = 0;
-    applied_cv_.notify_all();
-    return Status::Ok();
+    return Enqueue(std::move(work));
   };
   while (!stop_requested_) {
     auto next = reader.Next();
     if (!next.ok()) {
-      failure = next.status();
+      Fail(next.status());  // the batch read so far is not applied: a resume reads it again
       break;
     }
     if (!next->has_value()) {
       // A heartbeat: caught up for now. Apply what is pending, and move the
       // applied position to the stream's (transactions of other tables count).
-      failure = flush();
-      if (!failure.ok()) break;
-      {
-        std::lock_guard lock(mu_);
-        applied_ = stream_->position();
-      }
-      applied_cv_.notify_all();
+      if (!hand_over(stream_->position())) break;
       continue;
     }
     ++transactions_seen_;
+    ++backlog_;
     batch.push_back(std::move(**next));
-    backlog_ = batch.size();
     if (batch.size() >= max_batch_ || ReachesFlushTarget(batch.back().position_after)) {
-      failure = flush();
-      if (!failure.ok()) break;
+      if (!hand_over(batch.back().position_after)) break;
     }
   }
-  if (failure.ok()) failure = flush();
+  if (!batch.empty()) hand_over(batch.back().position_after);
   std::lock_guard lock(mu_);
-  if (!failure.ok()) {
-    error_ = failure;
-    DcLogger(conn_->dc_name())->error("applier stopped: {}", failure.ToString());
+  reader_done_ = true;
+  queue_cv_.notify_all();
+}
+
+void ApplierLoop::Apply() {
+  while (true) {
+    Work work;
+    {
+      std::unique_lock lock(mu_);
+      queue_cv_.wait(lock, [&] { return !queue_.empty() || reader_done_ || !error_.ok(); });
+      if (!error_.ok() || queue_.empty()) break;  // failed, or read and applied everything
+      work = std::move(queue_.front());
+      queue_.pop_front();
+      queue_cv_.notify_all();  // room for the reader
+    }
+    if (!work.batch.empty()) {
+      Status applied = applier_.ApplyBatch(work.batch);
+      if (!applied.ok()) {
+        Fail(applied);
+        break;
+      }
+      rows_applied_ = applier_.rows_applied();
+      row_events_ = applier_.events_seen();
+      backlog_ -= work.batch.size();
+    }
+    {
+      std::lock_guard lock(mu_);
+      applied_ = std::move(work.position_after);
+    }
+    applied_cv_.notify_all();
   }
+  std::lock_guard lock(mu_);
   stopped_ = true;
+  queue_cv_.notify_all();
   applied_cv_.notify_all();
 }
 
