@@ -1,5 +1,8 @@
 #include "executor/apply/change_applier.h"
 
+#include <chrono>
+#include <thread>
+
 #include "db/apply_sql.h"
 #include "db/server_errors.h"
 
@@ -18,7 +21,35 @@ bool AltersTable(const binlog::Statement& st, const std::string& table) {
          st.text.find("_" + table + "_") == std::string::npos;  // lockstep's own artifacts
 }
 
+bool IsIntegerLiteral(const std::string& s) {
+  const size_t digits = !s.empty() && s[0] == '-' ? 1 : 0;
+  if (s.size() == digits) return false;
+  for (size_t i = digits; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+// <0, 0, >0 like strcmp; integers by value, anything else as text.
+int CompareLiteral(const std::string& a, const std::string& b) {
+  if (IsIntegerLiteral(a) && IsIntegerLiteral(b)) {
+    const bool neg_a = a[0] == '-', neg_b = b[0] == '-';
+    if (neg_a != neg_b) return neg_a ? -1 : 1;
+    int magnitude = a.size() != b.size() ? (a.size() < b.size() ? -1 : 1) : a.compare(b);
+    return neg_a ? -magnitude : magnitude;
+  }
+  return a.compare(b);
+}
+
 }  // namespace
+
+bool ChangeApplier::KeyOrder::operator()(const std::vector<std::string>& a,
+                                         const std::vector<std::string>& b) const {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (int c = CompareLiteral(a[i], b[i]); c != 0) return c < 0;
+  }
+  return a.size() < b.size();
+}
 
 ChangeApplier::ChangeApplier(Connection* conn, ApplierTarget target, RowImageMapping mapping)
     : conn_(conn), target_(std::move(target)), mapping_(std::move(mapping)) {}
@@ -93,10 +124,12 @@ Status ChangeApplier::ApplyBatch(const std::vector<binlog::Transaction>& batch) 
     if (row) rows.push_back(std::move(*row));
   }
 
-  // Lock wait timeouts and deadlocks (with the copier) are retried; the batch
-  // is idempotent, so running it again is safe.
+  // Lock wait timeouts and deadlocks (with the copier) are retried, after a
+  // growing pause that lets the other transaction finish; the batch is
+  // idempotent, so running it again is safe.
   Status last;
-  for (int attempt = 0; attempt < 5; ++attempt) {
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10 << std::min(attempt, 6)));
     last = conn_->Execute("START TRANSACTION");
     if (last.ok() && !delete_keys.empty()) {
       last = conn_->Execute(sql::DeleteByKeys(target_.schema, target_.shadow, key_columns, delete_keys));

@@ -42,12 +42,20 @@ class ChangeApplier {
   // wrong from there on.
   [[nodiscard]] Status ApplyBatch(const std::vector<binlog::Transaction>& batch);
 
+  // Orders keys the way the server's primary key does where that is known
+  // (integer literals by value), so that a batch locks rows in the order the
+  // copier's chunks do: in string order ("10" < "9") the upsert and a chunk
+  // locked rows in opposite orders and deadlocked.
+  struct KeyOrder {
+    bool operator()(const std::vector<std::string>& a, const std::vector<std::string>& b) const;
+  };
+
   uint64_t rows_applied() const { return rows_applied_; }
   uint64_t events_seen() const { return events_seen_; }
 
  private:
   // Key (rendered literals) -> final row (rendered literals), nullopt = deleted.
-  using NetChanges = std::map<std::vector<std::string>, std::optional<std::vector<std::string>>>;
+  using NetChanges = std::map<std::vector<std::string>, std::optional<std::vector<std::string>>, KeyOrder>;
 
   Status Net(const binlog::Transaction& trx, NetChanges& net);
   std::vector<std::string> Render(const binlog::Row& row) const;

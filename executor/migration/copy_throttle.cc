@@ -70,11 +70,13 @@ Result<std::optional<std::string>> CopyThrottle::LinkLag() {
 }
 
 executor::ThrottleDecision CopyThrottle::Wait(int64_t ms, std::string why) {
+  quiet_and_copying_ = false;
   last_reason_ = why;
   return executor::ThrottleDecision::Wait(ms, std::move(why));
 }
 
 Result<executor::ThrottleDecision> CopyThrottle::Check() {
+  quiet_and_copying_ = false;
   LOCKSTEP_RETURN_IF_ERROR(CloseWindow());
   if (Status s = applier_.status(); !s.ok()) {
     return executor::ThrottleDecision::Stop("the applier stopped: " + s.ToString());
@@ -119,6 +121,7 @@ Result<executor::ThrottleDecision> CopyThrottle::Check() {
   rested_ = false;
   window_ = Window::kChunk;
   last_reason_.clear();
+  quiet_and_copying_ = !governor_.busy() && !nice_ratio;
   return executor::ThrottleDecision::Proceed();
 }
 

@@ -16,6 +16,7 @@
 // Proceed to the next Check is a chunk; everything else is rest.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -60,6 +61,10 @@ class CopyThrottle final : public executor::Throttler {
   bool ApplicationWriting() const override { return governor_.busy(); }
 
   const executor::ImpactGovernor& governor() const { return governor_; }
+  // Whether the last Check() let a chunk go on an idle server: then work on
+  // the side (ChecksumTrail) may use the rest of the machine. Safe to read
+  // from any thread.
+  bool QuietAndCopying() const { return quiet_and_copying_.load(); }
   // The reason of the last wait, for progress lines ("" when proceeding).
   const std::string& last_reason() const { return last_reason_; }
 
@@ -86,6 +91,7 @@ class CopyThrottle final : public executor::Throttler {
   std::optional<int64_t> last_link_check_ms_;
   std::optional<std::string> link_lag_;  // the last link check's complaint
   std::string last_reason_;
+  std::atomic<bool> quiet_and_copying_{false};
 };
 
 }  // namespace lockstep

@@ -22,6 +22,7 @@
 #include "executor/shadow/shadow_spec.h"
 #include "executor/shadow/shadow_table.h"
 #include "executor/shadow/state_store_artifact_recorder.h"
+#include "executor/verify/checksum_trail.h"
 #include "executor/verify/chunk_checksum.h"
 #include "planner/sql/token.h"
 
@@ -43,6 +44,7 @@ class ApplierHooks final : public ApplierHealth,
       : applier_(applier), probe_(probe), store_(store), id_(id), dc_(std::move(dc)) {}
 
   void set_throttle(const CopyThrottle* throttle) { throttle_ = throttle; }
+  void set_trail(executor::ChecksumTrail* trail) { trail_ = trail; }
 
   Status status() const override { return applier_->status(); }
 
@@ -82,6 +84,7 @@ class ApplierHooks final : public ApplierHealth,
     cp.rows_copied = std::max<int64_t>(0, p.rows_copied);
     cp.rows_total_estimate = std::max<int64_t>(0, p.rows_total_estimate);
     cp.applier_events = static_cast<int64_t>(applier_->rows_applied());
+    if (trail_ && p.watermark) trail_->CopiedUpTo(*p.watermark);
     if (p.chunks % 20 == 0 || p.done) {
       std::string pace = "full speed";
       if (throttle_ && throttle_->governor().busy()) {
@@ -115,6 +118,23 @@ class ApplierHooks final : public ApplierHealth,
   const int64_t id_;
   const std::string dc_;
   const CopyThrottle* throttle_ = nullptr;
+  executor::ChecksumTrail* trail_ = nullptr;
+};
+
+// The checksum trail's view of the applier: its own session for reading the
+// binlog position, since the probe belongs to the copy's thread.
+class TrailCatchUp final : public executor::ApplierCatchUp {
+ public:
+  TrailCatchUp(std::unique_ptr<ApplierLoop>& applier, Connection& probe)
+      : applier_(applier), probe_(probe) {}
+  Status WaitForApplierCaughtUp() override {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto pos, probe_.QueryValue("SELECT @@gtid_binlog_pos"));
+    return applier_->WaitApplied(pos.value_or(""), 60000);
+  }
+
+ private:
+  std::unique_ptr<ApplierLoop>& applier_;
+  Connection& probe_;
 };
 
 }  // namespace
@@ -231,6 +251,9 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   CopyThrottle checksum_throttle(hooks, *probe_conn, &operators, clock_, checksum_throttle_config);
   hooks.set_throttle(&copy_throttle);
 
+  // What the checksum trail checked during the copy (this process only: a
+  // resumed verification checks everything again).
+  std::optional<executor::ChecksumVerdict> checked_while_copying;
   if (phase == Phase::kShadowCreated || phase == Phase::kCopying) {
     if (phase == Phase::kShadowCreated) {
       LOCKSTEP_RETURN_IF_ERROR(Step(id, phase, Phase::kCopying, "copying rows"));
@@ -240,7 +263,33 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     executor::RowCopierConfig copy_config;
     copy_config.chunk.target_ms = config_.chunk_target_ms;
     executor::RowCopier copier(*copy_conn, info, copy_throttle, hooks, clock_, sleeper, copy_config);
-    LOCKSTEP_ASSIGN_OR_RETURN(executor::CopyOutcome copied, copier.Run(checkpoint.copy_watermark));
+    // The checksum of what is copied already, on the second core while the
+    // server is otherwise idle.
+    LOCKSTEP_ASSIGN_OR_RETURN(auto trail_conn, factory_.Connect(dc_));
+    LOCKSTEP_ASSIGN_OR_RETURN(auto trail_probe, factory_.Connect(dc_));
+    TrailCatchUp trail_catch_up(applier, *trail_probe);
+    std::optional<executor::ChecksumTrail> trail;
+    if (config_.checksum_while_copying) {
+      trail.emplace(*trail_conn, info, trail_catch_up,
+                    [&copy_throttle] { return copy_throttle.QuietAndCopying(); }, clock_, sleeper);
+      hooks.set_trail(&*trail);
+    }
+    Result<executor::CopyOutcome> copy_result = copier.Run(checkpoint.copy_watermark);
+    hooks.set_trail(nullptr);
+    if (trail) {
+      executor::ChecksumTrail::Outcome checked = trail->Finish();
+      if (!checked.status.ok()) {
+        log->warn("the checksum while copying failed ({}); the checksum after the copy checks "
+                  "everything", checked.status.ToString());
+      } else if (checked.verdict.chunks > 0) {
+        for (const auto& r : checked.notable) LOCKSTEP_RETURN_IF_ERROR(hooks.ChunkChecked(r));
+        log->info("checked while copying: {} chunks, {} rows", checked.verdict.chunks,
+                  checked.verdict.rows);
+        checked_while_copying = std::move(checked.verdict);
+      }
+    }
+    if (!copy_result.ok()) return copy_result.status();
+    const executor::CopyOutcome& copied = *copy_result;
     if (copied.stopped) return Stopped(operators, "the copy", *copied.stopped);
     log->info("copy done: {} rows at {:.0f} rows/s", copied.progress.rows_copied,
               copied.progress.rows_per_second);
@@ -253,19 +302,27 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     hooks.set_throttle(&checksum_throttle);
     executor::ChunkChecksum checksum(*checksum_conn, info, hooks, checksum_throttle, hooks, clock_,
                                      sleeper);
-    LOCKSTEP_ASSIGN_OR_RETURN(executor::ChecksumVerdict verdict, checksum.Run());
-    if (verdict.stopped) return Stopped(operators, "the checksum", *verdict.stopped);
+    LOCKSTEP_ASSIGN_OR_RETURN(
+        executor::ChecksumVerdict rest,
+        checksum.Run(checked_while_copying ? checked_while_copying->checked_upto : std::nullopt));
+    if (rest.stopped) return Stopped(operators, "the checksum", *rest.stopped);
+    executor::ChecksumVerdict verdict = checked_while_copying.value_or(executor::ChecksumVerdict{});
+    verdict.Add(rest);
     if (!verdict.passed) {
       return Status::FailedPrecondition(
           "checksum: " + std::to_string(verdict.mismatches.size()) + " chunk(s) of " +
           info.shadow_table + " still differ from " + plan.table + " after re-copying" +
           (verdict.stopped ? " (stopped: " + *verdict.stopped + ")" : ""));
     }
-    log->info("checksum passed: {} chunks, {} rows, {} re-copied", verdict.chunks, verdict.rows,
-              verdict.recopied);
+    log->info("checksum passed: {} chunks, {} rows, {} re-copied ({} chunks checked while "
+              "copying)", verdict.chunks, verdict.rows, verdict.recopied,
+              checked_while_copying ? checked_while_copying->chunks : 0);
     (void)store_.AppendEvent({id, actor_, "checksum_passed", dc_.name,
-                              std::to_string(verdict.chunks) + " chunks, " +
-                                  std::to_string(verdict.rows) + " rows",
+                              std::to_string(verdict.chunks) + " chunks (" +
+                                  std::to_string(checked_while_copying
+                                                     ? checked_while_copying->chunks
+                                                     : 0) +
+                                  " while copying), " + std::to_string(verdict.rows) + " rows",
                               ""});
     LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kVerifying, Phase::kReady, "verified"));
   }

@@ -30,6 +30,9 @@ struct ShadowCopyConfig {
   // The copy's and the checksum's throttle: applier backlog, DRC lag budget,
   // the share of throughput the application keeps while they run.
   CopyThrottleConfig throttle;
+  // Check what is copied already while the copy runs on an idle server
+  // (ChecksumTrail); the checksum after the copy then checks only the rest.
+  bool checksum_while_copying = true;
 };
 
 class ShadowCopyRun {

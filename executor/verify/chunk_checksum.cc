@@ -58,8 +58,7 @@ Result<bool> ChunkChecksum::CompareLocked(const sql::KeyRange& range,
   return *equal;
 }
 
-Status ChunkChecksum::CheckChunk(RangeCopier& copier, const sql::KeyRange& range,
-                                 ChecksumChunkResult* result) {
+Status ChunkChecksum::CheckChunk(const sql::KeyRange& range, ChecksumChunkResult* result) {
   using Outcome = ChecksumChunkResult::Outcome;
   auto compare = [&]() -> Result<bool> {
     LOCKSTEP_ASSIGN_OR_RETURN(Sums source, Checksum(layout_.source, columns_.source, range));
@@ -93,7 +92,7 @@ Status ChunkChecksum::CheckChunk(RangeCopier& copier, const sql::KeyRange& range
     result->outcome = Outcome::kMatchAfterCatchUp;
     return Status::Ok();
   }
-  LOCKSTEP_ASSIGN_OR_RETURN(uint64_t inserted, copier.Recopy(range));
+  LOCKSTEP_ASSIGN_OR_RETURN(uint64_t inserted, copier_->Recopy(range));
   result->recopied_rows = static_cast<int64_t>(inserted);
   for (int i = 0; i < std::max(config_.rechecks_after_recopy, 1); ++i) {
     LOCKSTEP_ASSIGN_OR_RETURN(equal, CompareLocked(range, compare));
@@ -106,14 +105,30 @@ Status ChunkChecksum::CheckChunk(RangeCopier& copier, const sql::KeyRange& range
   return Status::Ok();
 }
 
-Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& resume_after) {
+void ChecksumVerdict::Add(const ChecksumVerdict& later) {
+  chunks += later.chunks;
+  rows += later.rows;
+  matched_after_catch_up += later.matched_after_catch_up;
+  recopied += later.recopied;
+  mismatches.insert(mismatches.end(), later.mismatches.begin(), later.mismatches.end());
+  if (later.checked_upto) checked_upto = later.checked_upto;
+  if (later.stopped) stopped = later.stopped;
+  passed = mismatches.empty() && !stopped;
+}
+
+Status ChunkChecksum::Prepare() {
+  if (gate_) return Status::Ok();
   LOCKSTEP_ASSIGN_OR_RETURN(layout_, MakeCopyLayout(info_));
   LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetReadCommitted()));
   LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetInnodbLockWaitTimeout(config_.innodb_lock_wait_timeout_s)));
-  ChunkSizer sizer(config_.chunk);
-  RangeCopier copier(conn_, info_, layout_, sleeper_, config_.range);
-  ThrottleGate gate(throttler_, clock_, sleeper_, config_.throttle);
+  sizer_.emplace(config_.chunk);
+  copier_.emplace(conn_, info_, layout_, sleeper_, config_.range);
+  gate_.emplace(throttler_, clock_, sleeper_, config_.throttle);
+  return Status::Ok();
+}
 
+Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& resume_after) {
+  LOCKSTEP_RETURN_IF_ERROR(Prepare());
   std::optional<sql::KeyTuple> after;
   if (resume_after) {
     LOCKSTEP_ASSIGN_OR_RETURN(after, DecodeWatermark(*resume_after, layout_.source.key.size()));
@@ -128,28 +143,55 @@ Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& res
     verdict.passed = n.value_or("") == "0";
     return verdict;
   }
+  if (after && *after == *upper) {
+    // Everything up to t's largest key was checked before (while copying).
+    verdict.passed = true;
+    return verdict;
+  }
+  LOCKSTEP_RETURN_IF_ERROR(CheckRange(std::move(after), *upper, verdict));
+  return verdict;
+}
+
+Result<ChecksumVerdict> ChunkChecksum::RunUpTo(const std::optional<std::string>& after_key,
+                                               const std::string& upper_key) {
+  LOCKSTEP_RETURN_IF_ERROR(Prepare());
+  const size_t width = layout_.source.key.size();
+  std::optional<sql::KeyTuple> after;
+  if (after_key) {
+    LOCKSTEP_ASSIGN_OR_RETURN(after, DecodeWatermark(*after_key, width));
+  }
+  LOCKSTEP_ASSIGN_OR_RETURN(sql::KeyTuple upper, DecodeWatermark(upper_key, width));
+  ChecksumVerdict verdict;
+  LOCKSTEP_RETURN_IF_ERROR(CheckRange(std::move(after), upper, verdict));
+  return verdict;
+}
+
+Status ChunkChecksum::CheckRange(std::optional<sql::KeyTuple> after, const sql::KeyTuple& upper,
+                                 ChecksumVerdict& verdict) {
   while (true) {
-    LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> stop, gate.Await());
+    LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> stop, gate_->Await());
     if (stop) {
       verdict.stopped = stop;
-      return verdict;
+      verdict.passed = false;
+      return Status::Ok();
     }
-    const int64_t want = sizer.rows();
-    const sql::KeyRange to_upper{after ? &*after : nullptr, &*upper};
+    const int64_t want = sizer_->rows();
+    const sql::KeyRange to_upper{after ? &*after : nullptr, &upper};
     LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> end,
                               ReadKey(conn_, sql::ChunkEnd(layout_.source, to_upper, want - 1)));
-    const bool last = !end.has_value() || *end == *upper;
+    const bool last = !end.has_value() || *end == upper;
     if (last) end = upper;
     // Rows of _t_new above t's largest key at the start are newer than this
     // run: the applier keeps them, and the cut-over's drain makes them equal.
     ChecksumChunkResult result;
     result.lower = after ? std::optional<std::string>(EncodeWatermark(*after)) : std::nullopt;
     result.upper = EncodeWatermark(*end);
-    LOCKSTEP_RETURN_IF_ERROR(CheckChunk(copier, {after ? &*after : nullptr, &*end}, &result));
-    sizer.Record(last ? result.source_rows : want, result.first_compare_ms);
+    LOCKSTEP_RETURN_IF_ERROR(CheckChunk({after ? &*after : nullptr, &*end}, &result));
+    sizer_->Record(last ? result.source_rows : want, result.first_compare_ms);
 
     verdict.chunks += 1;
     verdict.rows += result.source_rows;
+    verdict.checked_upto = result.upper;
     if (result.outcome == ChecksumChunkResult::Outcome::kMatchAfterCatchUp) verdict.matched_after_catch_up += 1;
     if (result.outcome == ChecksumChunkResult::Outcome::kMatchAfterRecopy) verdict.recopied += 1;
     if (result.outcome == ChecksumChunkResult::Outcome::kMismatch) verdict.mismatches.push_back(result);
@@ -158,7 +200,7 @@ Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& res
     if (last) break;
   }
   verdict.passed = verdict.mismatches.empty();
-  return verdict;
+  return Status::Ok();
 }
 
 }  // namespace lockstep::executor

@@ -69,6 +69,10 @@ struct ChecksumVerdict {
   int64_t matched_after_catch_up = 0;
   int64_t recopied = 0;                // chunks that matched after a re-copy
   std::vector<ChecksumChunkResult> mismatches;
+  std::optional<std::string> checked_upto;  // encoded key: the last checked chunk's upper end
+
+  // Adds a later run's counts (the same table, the next ranges).
+  void Add(const ChecksumVerdict& later);
 };
 
 struct ChunkChecksumConfig {
@@ -91,8 +95,17 @@ class ChunkChecksum {
   // Checks every chunk after `resume_after` (an encoded key) up to t's
   // largest key at the time of the call.
   [[nodiscard]] Result<ChecksumVerdict> Run(const std::optional<std::string>& resume_after = std::nullopt);
+  // Checks every chunk after `after` up to and including `upper` (encoded
+  // keys), e.g. the part of t a running copy has finished. May be called
+  // again with the next range; chunk sizing carries over.
+  [[nodiscard]] Result<ChecksumVerdict> RunUpTo(const std::optional<std::string>& after,
+                                                const std::string& upper);
 
  private:
+  Status Prepare();
+  // Checks the chunks of (after, upper], adding to `verdict`.
+  Status CheckRange(std::optional<sql::KeyTuple> after, const sql::KeyTuple& upper,
+                    ChecksumVerdict& verdict);
   struct Sums {
     int64_t rows = 0;
     int64_t crc = 0;
@@ -103,7 +116,7 @@ class ChunkChecksum {
   // Compares with the range's rows in t share-locked, after a catch-up.
   Result<bool> CompareLocked(const sql::KeyRange& range, const std::function<Result<bool>()>& compare);
   // Compares, catches up, re-copies as needed; fills `result`.
-  Status CheckChunk(RangeCopier& copier, const sql::KeyRange& range, ChecksumChunkResult* result);
+  Status CheckChunk(const sql::KeyRange& range, ChecksumChunkResult* result);
 
   Connection& conn_;
   const ShadowTableInfo& info_;
@@ -114,7 +127,11 @@ class ChunkChecksum {
   Sleeper& sleeper_;
   const ChunkChecksumConfig config_;
   const ChecksumColumns columns_;
-  CopyLayout layout_;  // set by Run()
+  // Set by Prepare(), the first time a run starts.
+  CopyLayout layout_;
+  std::optional<ChunkSizer> sizer_;
+  std::optional<RangeCopier> copier_;
+  std::optional<ThrottleGate> gate_;
 };
 
 }  // namespace lockstep::executor

@@ -2,10 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 #include "db/sql.h"
 #include "executor/copy/row_copier.h"
 #include "executor/shadow/shadow_table.h"
+#include "executor/verify/checksum_trail.h"
 #include "executor/verify/chunk_checksum.h"
 #include "planner/sql/statement_parser.h"
 #include "support/executor_fakes.h"
@@ -395,6 +399,55 @@ TEST_F(CopierTest, ChecksumFindsCorruptionRecopiesTheChunkAndPasses) {
   ASSERT_EQ(failed->mismatches.size(), 1u);
   EXPECT_EQ(failed->mismatches[0].upper, "1000");
   EXPECT_EQ(failed->mismatches[0].outcome, Outcome::kMismatch);
+}
+
+TEST_F(CopierTest, ChecksumTrailChecksOnlyWhatIsCopiedAndOnlyWhenAllowed) {
+  Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, v VARCHAR(20))");
+  Exec("INSERT INTO " + T() + " SELECT seq, CONCAT('v', seq) FROM seq_1_to_3000");
+  ShadowTableInfo info = MustMakeShadow("ADD COLUMN extra INT");
+  CollectingCopyObserver observer;
+  ASSERT_TRUE(Copy(info, SmallChunks(1000), std::nullopt, observer).ok());
+  Exec("UPDATE " + Shadow() + " SET v = 'corrupt' WHERE id = 1500");   // inside the "copied" part
+  Exec("UPDATE " + Shadow() + " SET v = 'corrupt' WHERE id = 2500");   // beyond it
+
+  auto conn = Connect();
+  FunctionCatchUp catch_up;
+  std::atomic<bool> allowed{false};
+  executor::ChunkChecksumConfig config;
+  config.chunk = ChunkSizerConfig{500, 500, 500, 500};
+  executor::ChecksumTrail trail(*conn, info, catch_up, [&] { return allowed.load(); },
+                                SystemClock::Instance(), executor::RealSleeper::Instance(), config);
+  trail.CopiedUpTo("2000");  // as if the copy had reached id 2000
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  allowed = true;
+  // Wait until it has checked up to the watermark (four 500-row chunks).
+  for (int i = 0; i < 200 && Value("SELECT v FROM " + Shadow() + " WHERE id = 1500") != "v1500"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  executor::ChecksumTrail::Outcome outcome = trail.Finish();
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+  EXPECT_EQ(outcome.verdict.chunks, 4);
+  EXPECT_EQ(outcome.verdict.rows, 2000);
+  EXPECT_EQ(outcome.verdict.recopied, 1) << "id 1500 was repaired";
+  EXPECT_EQ(outcome.verdict.checked_upto, std::optional<std::string>("2000"));
+  ASSERT_EQ(outcome.notable.size(), 1u);
+  EXPECT_EQ(outcome.notable[0].upper, "1500");
+  EXPECT_EQ(Value("SELECT v FROM " + Shadow() + " WHERE id = 2500"), "corrupt")
+      << "beyond the watermark is the checksum after the copy's";
+
+  // The checksum after the copy starts where the trail stopped.
+  auto after_conn = Connect();
+  executor::NoThrottle throttle;
+  CollectingChecksumObserver checked;
+  executor::ChunkChecksum rest(*after_conn, info, catch_up, throttle, checked,
+                               SystemClock::Instance(), executor::RealSleeper::Instance(), config);
+  auto verdict = rest.Run(outcome.verdict.checked_upto);
+  ASSERT_TRUE(verdict.ok()) << verdict.status().ToString();
+  EXPECT_TRUE(verdict->passed);
+  EXPECT_EQ(verdict->rows, 1000);
+  EXPECT_EQ(verdict->recopied, 1);
+  EXPECT_EQ(Fingerprint(T(), "id, v", "0"), Fingerprint(Shadow(), "id, v", "0"));
 }
 
 }  // namespace

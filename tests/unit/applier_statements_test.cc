@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "db/apply_sql.h"
+#include "executor/apply/change_applier.h"
 #include "executor/apply/row_image_mapping.h"
 #include "planner/sql/create_table_parser.h"
 
@@ -48,6 +49,23 @@ TEST(ApplierStatementsTest, UpsertUpdatesEveryColumnButTheKey) {
             "ON DUPLICATE KEY UPDATE `c``x`=VALUE(`c``x`),`v`=VALUE(`v`)");
   EXPECT_EQ(sql::UpsertRows("s", "t", {"a", "b"}, {"a", "b"}, {{"1", "2"}}),
             "INSERT INTO `s`.`t` (`a`,`b`) VALUES (1,2) ON DUPLICATE KEY UPDATE `a`=`a`");
+}
+
+}  // namespace
+}  // namespace lockstep
+
+namespace lockstep {
+namespace {
+
+TEST(ApplierStatementsTest, KeysAreOrderedLikeTheServersPrimaryKey) {
+  const ChangeApplier::KeyOrder less;
+  EXPECT_TRUE(less({"9"}, {"10"})) << "integers by value, not as text";
+  EXPECT_TRUE(less({"-10"}, {"-9"}));
+  EXPECT_TRUE(less({"-1"}, {"0"}));
+  EXPECT_FALSE(less({"10"}, {"10"}));
+  EXPECT_TRUE(less({"2", "100"}, {"10", "1"})) << "composite keys column by column";
+  EXPECT_TRUE(less({"1", "9"}, {"1", "10"}));
+  EXPECT_TRUE(less({"'a'"}, {"'b'"})) << "anything else as text";
 }
 
 }  // namespace
