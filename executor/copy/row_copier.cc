@@ -4,6 +4,7 @@
 
 #include "db/cutover_sql.h"
 #include "db/sql.h"
+#include "executor/copy/key_span.h"
 #include "executor/copy/watermark.h"
 
 namespace lockstep::executor {
@@ -53,6 +54,7 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
     progress.done = true;
     return outcome;
   }
+  bool by_value = config_.chunk_integer_keys_by_value && HasIntegerKey(info_, layout);
   int64_t active_ms = 0;
   while (true) {
     LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> stop, gate.Await());
@@ -67,8 +69,13 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
     const int64_t want = sizer.rows();
     const int64_t start = clock_.NowMillis();
     const sql::KeyRange to_upper{after ? &*after : nullptr, &*upper};
-    LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> end,
-                              ReadKey(conn_, sql::ChunkEnd(layout.source, to_upper, want - 1)));
+    std::optional<sql::KeyTuple> end;
+    // The first chunk starts at the smallest key, which only ChunkEnd knows.
+    if (by_value && after) end = KeySpanEnd(*after, want, *upper);
+    const bool chunk_by_value = end.has_value();
+    if (!chunk_by_value) {
+      LOCKSTEP_ASSIGN_OR_RETURN(end, ReadKey(conn_, sql::ChunkEnd(layout.source, to_upper, want - 1)));
+    }
     // Fewer than `want` rows left, or exactly `want`: this chunk reaches the end.
     const bool last = !end.has_value() || *end == *upper;
     if (last) end = upper;
@@ -77,6 +84,9 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
     const int64_t elapsed = std::max<int64_t>(clock_.NowMillis() - start, 0);
     // A full chunk read `want` rows whether or not they were new.
     sizer.Record(last ? static_cast<int64_t>(inserted) : want, elapsed);
+    if (chunk_by_value && !last && 2 * static_cast<int64_t>(inserted) < want) {
+      by_value = false;  // a sparse key: chunks by value would be small, back to ChunkEnd
+    }
 
     active_ms += elapsed;
     progress.chunk_lower = after ? std::optional<std::string>(EncodeWatermark(*after)) : std::nullopt;

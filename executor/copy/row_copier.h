@@ -46,6 +46,8 @@ struct RowCopierConfig {
   RangeCopierConfig range;
   ThrottleGateConfig throttle;
   unsigned innodb_lock_wait_timeout_s = 5;  // row waits of one chunk; retried
+  // A single integer primary key is cut into chunks by value (key_span.h).
+  bool chunk_integer_keys_by_value = true;
 };
 
 struct CopyOutcome {
