@@ -6,6 +6,7 @@
 #include "db/artifact_names.h"
 #include "db/cutover_sql.h"
 #include "db/sql.h"
+#include "executor/migration/artifact_drop.h"
 
 namespace lockstep {
 namespace {
@@ -32,53 +33,6 @@ Status RefuseCommitted(const MigrationRecord& m, const std::vector<CutoverAttemp
   if (m.phase == Phase::kCutOver || m.phase == Phase::kCleanedUp) {
     return Status::FailedPrecondition(Subject(m.id) + " is " + PhaseName(m.phase) +
                                       "; it only rolls forward");
-  }
-  return Status::Ok();
-}
-
-// Drops `artifacts` (all of one DC) after checking that `t` is there: with `t`
-// missing the record and the DC disagree, and `_t_new` may hold the only copy.
-Status DropInDc(StateStore& store, ConnectionFactory& factory, const DcConfig& dc,
-                const MigrationRecord& m, const std::vector<ArtifactRecord>& artifacts,
-                std::string_view actor, std::string_view reason, AbortSummary& summary) {
-  const std::string& schema = m.spec.table_schema;
-  const std::string& table = m.spec.table_name;
-  LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory.Connect(dc));
-  LOCKSTEP_ASSIGN_OR_RETURN(QueryResult present, conn->Query(sql::ExistingTables(schema, {table})));
-  if (present.rows.empty()) {
-    return Status::FailedPrecondition(
-        Subject(m.id) + ": " + schema + "." + table + " does not exist in DC " + dc.name +
-        "; nothing was dropped there: check its tables by hand before anything else");
-  }
-  // The DRC links filter `_` tables already; this keeps even the DROP itself
-  // out of the binlog, so no link can carry it to another DC.
-  LOCKSTEP_RETURN_IF_ERROR(conn->Execute(sql::SessionBinlogOff()));
-  auto log = DcLogger(dc.name);
-  for (const ArtifactRecord& a : artifacts) {
-    const std::string& name = a.artifact.object_name;
-    // The schema only admits '_' names for these kinds; this is the last
-    // line before a DROP, so look again.
-    if (name.empty() || name[0] != '_' || name == table || name == OldTableName(table) ||
-        a.artifact.schema_name != schema) {
-      return Status::Internal(Subject(m.id) + ": refusing to drop " + a.artifact.schema_name +
-                              "." + name + " (artifact " + std::to_string(a.id) +
-                              "), which is not one of its shadow or sentry tables");
-    }
-    Status dropped = conn->Execute(sql::DropTableIfExists(schema, name));
-    if (!dropped.ok()) return dropped.WithContext("dropping " + schema + "." + name + " in " + dc.name);
-    LOCKSTEP_RETURN_IF_ERROR(store.MarkArtifactDropped(a.id));
-    const std::string what = sql::QualifiedName(schema, name);
-    log->info("abort: dropped {}", what);
-    LOCKSTEP_RETURN_IF_ERROR(store
-                                 .AppendEvent({.migration_id = m.id,
-                                               .actor = std::string(actor),
-                                               .kind = "artifact_dropped",
-                                               .dc = dc.name,
-                                               .message = "dropped " + what + " (" +
-                                                          ArtifactKindName(a.artifact.kind) + ")",
-                                               .reason = std::string(reason)})
-                                 .status());
-    summary.dropped.push_back(dc.name + ": " + what);
   }
   return Status::Ok();
 }
@@ -133,7 +87,12 @@ Result<AbortSummary> AbortMigration(StateStore& store, ConnectionFactory& factor
       if (a.artifact.dc == dc.name && IsAbortDropped(a)) here.push_back(a);
     }
     if (here.empty()) continue;
-    LOCKSTEP_RETURN_IF_ERROR(DropInDc(store, factory, dc, m, here, actor, reason, summary));
+    // `_t_old` is the way back after a cut-over; an abort never drops it.
+    auto shadow_or_sentry = [&](const ArtifactRecord& a) {
+      return IsAbortDropped(a) && a.artifact.object_name != OldTableName(m.spec.table_name);
+    };
+    LOCKSTEP_RETURN_IF_ERROR(DropArtifactsInDc(store, factory, dc, m, here, shadow_or_sentry,
+                                               "abort", actor, reason, summary.dropped));
   }
 
   LOCKSTEP_ASSIGN_OR_RETURN(std::vector<DcProgress> progress, store.ListDcProgress(m.id));

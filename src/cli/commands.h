@@ -13,6 +13,7 @@ int RunResume(const std::vector<std::string>& args, CommandIo io);
 int RunPause(const std::vector<std::string>& args, CommandIo io);
 int RunThrottle(const std::vector<std::string>& args, CommandIo io);
 int RunAbort(const std::vector<std::string>& args, CommandIo io);
+int RunCleanup(const std::vector<std::string>& args, CommandIo io);
 
 // Who runs lockstep, for the record: $LOCKSTEP_OPERATOR, else the login name.
 std::string OperatorIdentity();

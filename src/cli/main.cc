@@ -19,6 +19,7 @@ constexpr Command kCommands[] = {
     {"pause", "pause a migration where it stands (--id, --reason)", lockstep::cli::RunPause},
     {"throttle", "slow a migration's copy down (--nice-ratio; 0: automatic)", lockstep::cli::RunThrottle},
     {"abort", "stop a migration before its cut-over and drop its shadow table", lockstep::cli::RunAbort},
+    {"cleanup", "drop a cut-over migration's old table after its retention", lockstep::cli::RunCleanup},
 };
 
 void PrintUsage(std::ostream& out) {

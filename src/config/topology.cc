@@ -217,7 +217,8 @@ Status ReadZone(SectionReader& r, ZoneConfig& zone) {
 Status ReadBudget(SectionReader& r, Budget& b) {
   LOCKSTEP_RETURN_IF_ERROR(r.CheckNoUnknownKeys(
       {"min_free_bytes", "space_headroom_pct", "cutover_window_ms", "lock_wait_ms",
-       "max_trx_age_ms", "lag_start_ms", "lag_throttle_ms", "lag_cutover_ms"}));
+       "max_trx_age_ms", "lag_start_ms", "lag_throttle_ms", "lag_cutover_ms",
+       "old_table_retention_s"}));
   constexpr int64_t kMax = INT64_MAX / 4;
   LOCKSTEP_RETURN_IF_ERROR(r.Int("min_free_bytes", 0, kMax, b.min_free_bytes));
   LOCKSTEP_RETURN_IF_ERROR(r.Int("space_headroom_pct", 0, 1000, b.space_headroom_pct));
@@ -227,6 +228,7 @@ Status ReadBudget(SectionReader& r, Budget& b) {
   LOCKSTEP_RETURN_IF_ERROR(r.Int("lag_start_ms", 0, kMax, b.lag_start_ms));
   LOCKSTEP_RETURN_IF_ERROR(r.Int("lag_throttle_ms", 0, kMax, b.lag_throttle_ms));
   LOCKSTEP_RETURN_IF_ERROR(r.Int("lag_cutover_ms", 0, kMax, b.lag_cutover_ms));
+  LOCKSTEP_RETURN_IF_ERROR(r.Int("old_table_retention_s", 0, kMax, b.old_table_retention_s));
   return Status::Ok();
 }
 

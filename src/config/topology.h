@@ -78,6 +78,9 @@ struct Budget {
   int64_t lag_start_ms = 1000;         // DRC lag above this: do not start
   int64_t lag_throttle_ms = 3000;      // DRC lag above this: throttle the copy
   int64_t lag_cutover_ms = 500;        // DRC lag above this: do not cut over
+  // How long `_t_old` is kept after a cut-over before `lockstep cleanup` drops
+  // it: the way back if the new schema misbehaves.
+  int64_t old_table_retention_s = 86400;
 };
 
 struct Topology {

@@ -178,5 +178,66 @@ TEST_F(OperatorTest, AbortAfterAKilledCopyDropsTheShadowAndLeavesTheTable) {
   unsetenv("LOCKSTEP_OPERATOR");
 }
 
+TEST_F(OperatorTest, CleanupDropsTheOldTableOnlyAfterItsRetentionAndEndsTheMigration) {
+  setenv("LOCKSTEP_OPERATOR", "dba-finn", 1);
+  auto c = Dc(1);
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->Execute("DROP DATABASE IF EXISTS operator").ok());
+  ASSERT_TRUE(c->Execute("CREATE DATABASE operator").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE operator.t_clean (id INT PRIMARY KEY, v INT)").ok());
+  ASSERT_TRUE(c->Execute("INSERT INTO operator.t_clean SELECT seq, seq FROM operator.seq_1_to_5000").ok());
+  CommandOutput ran = Lockstep({"run", "--table", "operator.t_clean", "--alter",
+                                "ADD COLUMN w INT", "--strategy", "copy", "--yes"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  ASSERT_TRUE(TableExists(*c, "_t_clean_old"));
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto active = store->ActiveMigrationFor(kSchema, "t_clean");
+  ASSERT_TRUE(active.ok() && active->has_value());
+  const std::string id = std::to_string((*active)->id);
+  EXPECT_EQ((*active)->phase, Phase::kCutOver);
+
+  // The zone keeps old tables a day by default.
+  CommandOutput early = Lockstep({"cleanup", "--id", id});
+  EXPECT_EQ(early.exit_code, 1) << early.out << early.err;
+  EXPECT_NE(early.err.find("keeps its old table until"), std::string::npos) << early.err;
+  EXPECT_TRUE(TableExists(*c, "_t_clean_old"));
+  CommandOutput no_reason = Lockstep({"cleanup", "--id", id, "--before-retention"});
+  EXPECT_EQ(no_reason.exit_code, 2) << no_reason.out << no_reason.err;
+  EXPECT_TRUE(TableExists(*c, "_t_clean_old"));
+  // A second migration of the table waits for the first to end.
+  CommandOutput blocked = Lockstep({"run", "--table", "operator.t_clean", "--alter",
+                                    "ADD COLUMN x INT", "--strategy", "copy", "--yes"});
+  EXPECT_NE(blocked.exit_code, 0) << blocked.out << blocked.err;
+
+  CommandOutput cleaned =
+      Lockstep({"cleanup", "--id", id, "--before-retention", "--reason", "disk is short"});
+  ASSERT_EQ(cleaned.exit_code, 0) << cleaned.out << cleaned.err;
+  EXPECT_NE(cleaned.out.find("dropped dc1: `operator`.`_t_clean_old`"), std::string::npos)
+      << cleaned.out;
+  EXPECT_FALSE(TableExists(*c, "_t_clean_old"));
+  EXPECT_EQ(One(*c, "SELECT COUNT(*), SUM(v), COUNT(w) FROM operator.t_clean"), "5000");
+  EXPECT_EQ(One(*c, "SELECT SUM(v) FROM operator.t_clean"), "12502500");
+  auto m = store->GetMigration((*active)->id);
+  ASSERT_TRUE(m.ok());
+  EXPECT_EQ(m->phase, Phase::kDone);
+  auto events = store->ListEvents((*active)->id);
+  ASSERT_TRUE(events.ok());
+  bool drop_logged = false;
+  for (const auto& e : *events) {
+    drop_logged |= e.event.kind == "artifact_dropped" && e.event.actor == "dba-finn" &&
+                   e.event.reason == "disk is short";
+  }
+  EXPECT_TRUE(drop_logged);
+  CommandOutput again = Lockstep({"cleanup", "--id", id});
+  EXPECT_EQ(again.exit_code, 1) << "a done migration takes no more commands: " << again.err;
+
+  // Done: the table may be migrated again.
+  CommandOutput next = Lockstep({"run", "--table", "operator.t_clean", "--alter",
+                                 "ADD COLUMN x INT", "--strategy", "copy", "--yes"});
+  EXPECT_EQ(next.exit_code, 0) << next.out << next.err;
+  unsetenv("LOCKSTEP_OPERATOR");
+}
+
 }  // namespace
 }  // namespace lockstep::testing

@@ -40,6 +40,7 @@ writer = dc2
 [budget.global]
 cutover_window_ms = 1500
 lag_start_ms = 200
+old_table_retention_s = 3600
 )";
 
 TEST(TopologyTest, ParsesAGoodFile) {
@@ -58,6 +59,8 @@ TEST(TopologyTest, ParsesAGoodFile) {
   EXPECT_EQ(t->global_budget.cutover_window_ms, 1500);
   EXPECT_EQ(t->global_budget.lag_start_ms, 200);
   EXPECT_EQ(t->sharding_budget.cutover_window_ms, Budget{}.cutover_window_ms);
+  EXPECT_EQ(t->global_budget.old_table_retention_s, 3600);
+  EXPECT_EQ(t->sharding_budget.old_table_retention_s, 86400) << "a day unless configured";
 }
 
 TEST(TopologyTest, FindsTheZoneOfATable) {

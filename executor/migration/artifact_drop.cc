@@ -1,0 +1,57 @@
+#include "executor/migration/artifact_drop.h"
+
+#include "common/logging.h"
+#include "db/cutover_sql.h"
+#include "db/sql.h"
+
+namespace lockstep {
+
+Status DropArtifactsInDc(StateStore& store, ConnectionFactory& factory, const DcConfig& dc,
+                         const MigrationRecord& m, const std::vector<ArtifactRecord>& artifacts,
+                         const std::function<bool(const ArtifactRecord&)>& may_drop,
+                         std::string_view verb, std::string_view actor, std::string_view reason,
+                         std::vector<std::string>& dropped) {
+  const std::string subject = "migration " + std::to_string(m.id);
+  const std::string& schema = m.spec.table_schema;
+  const std::string& table = m.spec.table_name;
+  LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory.Connect(dc));
+  LOCKSTEP_ASSIGN_OR_RETURN(QueryResult present, conn->Query(sql::ExistingTables(schema, {table})));
+  if (present.rows.empty()) {
+    return Status::FailedPrecondition(
+        subject + ": " + schema + "." + table + " does not exist in DC " + dc.name +
+        "; nothing was dropped there: check its tables by hand before anything else");
+  }
+  // The DRC links filter `_` tables already; this keeps even the DROP itself
+  // out of the binlog, so no link can carry it to another DC.
+  LOCKSTEP_RETURN_IF_ERROR(conn->Execute(sql::SessionBinlogOff()));
+  auto log = DcLogger(dc.name);
+  for (const ArtifactRecord& a : artifacts) {
+    const std::string& name = a.artifact.object_name;
+    // This is the last line before a DROP, so look again: only '_' names of
+    // this migration's schema, never `t`, and what the caller allows.
+    if (name.empty() || name[0] != '_' || name == table || a.artifact.schema_name != schema ||
+        !may_drop(a)) {
+      return Status::Internal(subject + ": refusing to drop " + a.artifact.schema_name + "." +
+                              name + " (artifact " + std::to_string(a.id) + ", " +
+                              ArtifactKindName(a.artifact.kind) + ")");
+    }
+    Status done = conn->Execute(sql::DropTableIfExists(schema, name));
+    if (!done.ok()) return done.WithContext("dropping " + schema + "." + name + " in " + dc.name);
+    LOCKSTEP_RETURN_IF_ERROR(store.MarkArtifactDropped(a.id));
+    const std::string what = sql::QualifiedName(schema, name);
+    log->info("{}: dropped {}", verb, what);
+    LOCKSTEP_RETURN_IF_ERROR(store
+                                 .AppendEvent({.migration_id = m.id,
+                                               .actor = std::string(actor),
+                                               .kind = "artifact_dropped",
+                                               .dc = dc.name,
+                                               .message = "dropped " + what + " (" +
+                                                          ArtifactKindName(a.artifact.kind) + ")",
+                                               .reason = std::string(reason)})
+                                 .status());
+    dropped.push_back(dc.name + ": " + what);
+  }
+  return Status::Ok();
+}
+
+}  // namespace lockstep

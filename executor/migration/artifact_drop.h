@@ -1,0 +1,32 @@
+// Dropping a migration's recorded tables in one DC: what `lockstep abort`
+// (the shadow and sentry tables) and `lockstep cleanup` (the old table after
+// its retention) share.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+#include "config/topology.h"
+#include "db/connection.h"
+#include "state/state_store.h"
+
+namespace lockstep {
+
+// Drops `artifacts` (all of DC `dc`, each accepted by `may_drop`, which is
+// asked again just before its DROP) with sql_log_bin=0, marks each dropped
+// and logs an artifact_dropped event as `actor` with `reason`; appends
+// "dc: `schema`.`name`" to `dropped`. First checks that `t` exists there:
+// with `t` missing the record and the DC disagree, and the artifact may hold
+// the only copy of the rows, so nothing is dropped (FailedPrecondition).
+// `verb` prefixes the log lines ("abort", "cleanup").
+[[nodiscard]] Status DropArtifactsInDc(StateStore& store, ConnectionFactory& factory,
+                                       const DcConfig& dc, const MigrationRecord& m,
+                                       const std::vector<ArtifactRecord>& artifacts,
+                                       const std::function<bool(const ArtifactRecord&)>& may_drop,
+                                       std::string_view verb, std::string_view actor,
+                                       std::string_view reason, std::vector<std::string>& dropped);
+
+}  // namespace lockstep
