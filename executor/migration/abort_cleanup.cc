@@ -61,15 +61,7 @@ Result<AbortSummary> AbortMigration(StateStore& store, ConnectionFactory& factor
   LOCKSTEP_RETURN_IF_ERROR(CheckAbortable(store, m));
   LOCKSTEP_ASSIGN_OR_RETURN(std::vector<CutoverAttempt> attempts, store.ListCutoverAttempts(m.id));
 
-  std::map<std::string, const DcConfig*> dcs;
-  for (const DcConfig& dc : topology.dcs) dcs[dc.name] = &dc;
-  for (const std::string& dc : m.spec.dcs) {
-    if (dcs.count(dc) == 0) {
-      return Status::FailedPrecondition(Subject(m.id) + " runs in DC " + dc +
-                                        ", which the topology does not have: its tables there "
-                                        "could not be dropped");
-    }
-  }
+  LOCKSTEP_RETURN_IF_ERROR(MigrationDcs(topology, m, "its tables").status());
 
   // Persist before acting: once ABORT is decided no DC will rename for this
   // attempt, and its sessions died with the process that opened them.

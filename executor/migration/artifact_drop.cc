@@ -6,6 +6,22 @@
 
 namespace lockstep {
 
+Result<std::map<std::string, const DcConfig*>> MigrationDcs(const Topology& topology,
+                                                            const MigrationRecord& m,
+                                                            std::string_view what) {
+  std::map<std::string, const DcConfig*> dcs;
+  for (const std::string& name : m.spec.dcs) {
+    const DcConfig* dc = topology.FindDc(name);
+    if (dc == nullptr) {
+      return Status::FailedPrecondition("migration " + std::to_string(m.id) + " runs in DC " +
+                                        name + ", which the topology does not have: " +
+                                        std::string(what) + " there could not be dropped");
+    }
+    dcs[name] = dc;
+  }
+  return dcs;
+}
+
 Status DropArtifactsInDc(StateStore& store, ConnectionFactory& factory, const DcConfig& dc,
                          const MigrationRecord& m, const std::vector<ArtifactRecord>& artifacts,
                          const std::function<bool(const ArtifactRecord&)>& may_drop,

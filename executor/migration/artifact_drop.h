@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,6 +15,12 @@
 #include "state/state_store.h"
 
 namespace lockstep {
+
+// The DCs migration `m` runs in, by name, from `topology`;
+// FailedPrecondition when one is missing there (its tables could not be
+// reached), naming `what` would have been done.
+[[nodiscard]] Result<std::map<std::string, const DcConfig*>> MigrationDcs(
+    const Topology& topology, const MigrationRecord& m, std::string_view what);
 
 // Drops `artifacts` (all of DC `dc`, each accepted by `may_drop`, which is
 // asked again just before its DROP) with sql_log_bin=0, marks each dropped

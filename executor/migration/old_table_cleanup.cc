@@ -44,15 +44,7 @@ Result<CleanupSummary> DropOldTables(StateStore& store, ConnectionFactory& facto
     summary.already_done = true;
     return summary;
   }
-  std::map<std::string, const DcConfig*> dcs;
-  for (const DcConfig& dc : topology.dcs) dcs[dc.name] = &dc;
-  for (const std::string& dc : m.spec.dcs) {
-    if (dcs.count(dc) == 0) {
-      return Status::FailedPrecondition(Subject(m.id) + " ran in DC " + dc +
-                                        ", which the topology does not have: its old table "
-                                        "there could not be dropped");
-    }
-  }
+  LOCKSTEP_ASSIGN_OR_RETURN(auto dcs, MigrationDcs(topology, m, "its old table"));
   const std::string old_name = OldTableName(m.spec.table_name);
   auto is_old_table = [&](const ArtifactRecord& a) {
     return a.artifact.kind == ArtifactKind::kOld && a.artifact.object_name == old_name;

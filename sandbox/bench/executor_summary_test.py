@@ -167,6 +167,24 @@ class SummaryTest(unittest.TestCase):
         self.assertIn("| lockstep | copy (20.0 s) |", out)
         self.assertIn("drained at the checkpoint", out)
 
+    def test_a_second_idle_round_compares_each_tools_best(self):
+        with tempfile.TemporaryDirectory() as d:
+            craft(d, finished=True)
+            # Round 2: pt-osc first (6 s), then lockstep (5 s); round 1 took 7 s each.
+            write(d, "idle-ptosc-2.log", stamped([(400, "Copying approximately 1000 rows..."),
+                                                  (404, "Copied rows OK."),
+                                                  (405, "Swapped original and new tables OK."),
+                                                  (405.5, "Successfully altered `sbtest`.`sbtest1`.")]))
+            write(d, "idle-ptosc-2.result", [f"{T0 + 400:.6f} {T0 + 406:.6f} 0"])
+            write(d, "idle-lockstep-2.log", stamped(lockstep_log(410, 3, 1)))
+            write(d, "idle-lockstep-2.result", [f"{T0 + 410:.6f} {T0 + 415:.6f} 0"])
+            done = summarize(d)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("| pt-osc, round 2 (first) | 6.0 s (exit 0) |", done.stdout)
+        self.assertIn("| lockstep, round 2 (second) | 5.0 s (exit 0) |", done.stdout)
+        self.assertIn("| best of each, lockstep / pt-osc | 0.83 | 5.0 s vs 6.0 s (target <= 1: met) |",
+                      done.stdout)
+
     def test_unfinished_windows_say_so_and_the_rest_still_prints(self):
         out = self.run_on(finished=False)
         # The copy under load started and never ended; the whole run did end.
