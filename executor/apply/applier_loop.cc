@@ -49,6 +49,11 @@ void ApplierLoop::Stop() {
   if (apply_.joinable()) apply_.join();
 }
 
+void ApplierLoop::SetCopyFrontier(std::optional<CopyFrontier> frontier) {
+  std::lock_guard lock(mu_);
+  frontier_ = frontier;
+}
+
 void ApplierLoop::Fail(Status failure) {
   {
     std::lock_guard lock(mu_);
@@ -115,13 +120,21 @@ void ApplierLoop::Apply() {
       queue_cv_.notify_all();  // room for the reader
     }
     if (!work.batch.empty()) {
-      Status applied = applier_.ApplyBatch(work.batch);
+      // Read after the batch was: every transaction in it had committed
+      // before any chunk that starts from here reads its rows.
+      std::optional<CopyFrontier> frontier;
+      {
+        std::lock_guard lock(mu_);
+        frontier = frontier_;
+      }
+      Status applied = applier_.ApplyBatch(work.batch, frontier);
       if (!applied.ok()) {
         Fail(applied);
         break;
       }
       rows_applied_ = applier_.rows_applied();
       row_events_ = applier_.events_seen();
+      rows_left_to_copy_ = applier_.rows_left_to_copy();
       backlog_ -= work.batch.size();
     }
     {

@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -61,6 +62,12 @@ class ApplierLoop {
 
   void Stop();
 
+  // From now on, changes to keys the copy has not read yet are left to it
+  // (CopyFrontier); nullopt: apply every change (no copy running, or it is
+  // done). Only ever moved forward by one copy.
+  void SetCopyFrontier(std::optional<CopyFrontier> frontier);
+  uint64_t rows_left_to_copy() const { return rows_left_to_copy_.load(); }
+
  private:
   // A batch read and not yet applied; once applied, everything up to
   // `position_after` is (a heartbeat's batch may be empty).
@@ -95,6 +102,7 @@ class ApplierLoop {
   // reaches it rather than when it is full (under steady load the stream is
   // never idle long enough for a heartbeat to flush it). Guarded by mu_.
   std::vector<binlog::GtidPosition> flush_targets_;
+  std::optional<CopyFrontier> frontier_;  // guarded by mu_
   std::deque<Work> queue_;         // guarded by mu_
   bool reader_done_ = false;       // guarded by mu_: nothing more will be queued
   std::condition_variable queue_cv_;
@@ -103,6 +111,7 @@ class ApplierLoop {
   std::atomic<uint64_t> rows_applied_{0};
   std::atomic<uint64_t> transactions_seen_{0};
   std::atomic<uint64_t> row_events_{0};
+  std::atomic<uint64_t> rows_left_to_copy_{0};
   std::atomic<size_t> backlog_{0};
   std::thread reader_;
   std::thread apply_;

@@ -5,6 +5,7 @@
 
 #include "db/apply_sql.h"
 #include "db/server_errors.h"
+#include "executor/copy/key_span.h"
 
 namespace lockstep {
 namespace {
@@ -106,9 +107,21 @@ Status ChangeApplier::Net(const binlog::Transaction& trx, NetChanges& net) {
   return Status::Ok();
 }
 
-Status ChangeApplier::ApplyBatch(const std::vector<binlog::Transaction>& batch) {
+Status ChangeApplier::ApplyBatch(const std::vector<binlog::Transaction>& batch,
+                                 const std::optional<CopyFrontier>& frontier) {
   NetChanges net;
   for (const auto& trx : batch) LOCKSTEP_RETURN_IF_ERROR(Net(trx, net));
+  if (frontier && mapping_.key_positions.size() == 1) {
+    for (auto it = net.begin(); it != net.end();) {
+      const auto key = executor::ParseIntegerKey(it->first[0]);
+      if (key && *key > frontier->copied_to && *key <= frontier->copy_upper) {
+        it = net.erase(it);
+        ++rows_left_to_copy_;
+      } else {
+        ++it;
+      }
+    }
+  }
   if (net.empty()) return Status::Ok();
 
   std::vector<std::string> key_columns, columns;

@@ -32,6 +32,18 @@ struct ApplierTarget {
   std::string shadow;  // _t_new
 };
 
+// Keys of a single integer primary key that the running copy has not read
+// yet: (copied_to, copy_upper]. A change to such a row need not be applied:
+// the copy reads the row later, in its state then, which includes every
+// change already in the binlog. Skipping them is what lets the applier keep
+// up cheaply while the copy runs (at half-way, half the changes); Spirit and
+// Vitess do the same. Keys above copy_upper (rows added after the copy
+// started) are always applied: the copy never reads them.
+struct CopyFrontier {
+  __int128 copied_to = 0;   // the end of the chunk being copied, or of the last one
+  __int128 copy_upper = 0;  // t's largest key when the copy started
+};
+
 class ChangeApplier {
  public:
   // `conn` writes the shadow table; it must not be shared with another thread.
@@ -40,7 +52,12 @@ class ChangeApplier {
   // Applies the row changes of `t` in `batch` (other tables' are ignored).
   // A statement that alters `t` itself fails the batch: the mapping would be
   // wrong from there on.
-  [[nodiscard]] Status ApplyBatch(const std::vector<binlog::Transaction>& batch);
+  // With `frontier`, changes to keys the copy has not read yet are left out
+  // (CopyFrontier); it must be read after every transaction of `batch` was
+  // read from the binlog, so that the copy reads those rows after they
+  // committed.
+  [[nodiscard]] Status ApplyBatch(const std::vector<binlog::Transaction>& batch,
+                                  const std::optional<CopyFrontier>& frontier = std::nullopt);
 
   // Orders keys the way the server's primary key does where that is known
   // (integer literals by value), so that a batch locks rows in the order the
@@ -52,6 +69,8 @@ class ChangeApplier {
 
   uint64_t rows_applied() const { return rows_applied_; }
   uint64_t events_seen() const { return events_seen_; }
+  // Keys left to the copy (CopyFrontier), after netting.
+  uint64_t rows_left_to_copy() const { return rows_left_to_copy_; }
 
  private:
   // Key (rendered literals) -> final row (rendered literals), nullopt = deleted.
@@ -66,6 +85,7 @@ class ChangeApplier {
   RowImageMapping mapping_;
   uint64_t rows_applied_ = 0;
   uint64_t events_seen_ = 0;
+  uint64_t rows_left_to_copy_ = 0;
 };
 
 }  // namespace lockstep

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "db/copy_sql.h"
 
 namespace lockstep::executor {
 
@@ -32,6 +33,13 @@ struct CopyProgress {
 class CopyObserver {
  public:
   virtual ~CopyObserver() = default;
+  // Before a chunk reads its rows: it copies up to `chunk_end`, and the copy
+  // as a whole up to `upper` (t's largest key when it started). Keys in
+  // (chunk_end, upper] are read later, at their current state.
+  virtual void ChunkStarting(const sql::KeyTuple& chunk_end, const sql::KeyTuple& upper) {
+    (void)chunk_end;
+    (void)upper;
+  }
   [[nodiscard]] virtual Status ChunkCopied(const CopyProgress& progress) = 0;
 };
 

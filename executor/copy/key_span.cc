@@ -7,11 +7,9 @@
 #include "planner/sql/token.h"
 
 namespace lockstep::executor {
-namespace {
-
 // BIGINT UNSIGNED reaches 2^64 - 1: 128 bits hold every integer key and the
 // sum of one with a span.
-std::optional<__int128> ParseInteger(const std::string& text) {
+std::optional<__int128> ParseIntegerKey(const std::string& text) {
   size_t i = 0;
   const bool negative = !text.empty() && text[0] == '-';
   if (negative) i = 1;
@@ -23,6 +21,8 @@ std::optional<__int128> ParseInteger(const std::string& text) {
   }
   return negative ? -value : value;
 }
+
+namespace {
 
 std::string FormatInteger(__int128 value) {
   if (value == 0) return "0";
@@ -52,8 +52,8 @@ bool HasIntegerKey(const ShadowTableInfo& info, const CopyLayout& layout) {
 std::optional<sql::KeyTuple> KeySpanEnd(const sql::KeyTuple& after, int64_t span,
                                         const sql::KeyTuple& upper) {
   if (after.size() != 1 || upper.size() != 1 || span < 1) return std::nullopt;
-  const auto from = ParseInteger(after[0]);
-  const auto to = ParseInteger(upper[0]);
+  const auto from = ParseIntegerKey(after[0]);
+  const auto to = ParseIntegerKey(upper[0]);
   if (!from || !to) return std::nullopt;
   const __int128 end = *from + span;
   if (end >= *to) return upper;

@@ -11,12 +11,17 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 #include "db/copy_sql.h"
 #include "executor/copy/copy_layout.h"
 #include "executor/shadow/shadow_table.h"
 
 namespace lockstep::executor {
+
+// The value of an integer literal as the server writes it ("-12"); nullopt
+// for anything else. 128 bits hold every integer key (BIGINT UNSIGNED too).
+std::optional<__int128> ParseIntegerKey(const std::string& text);
 
 // Whether t's primary key is one integer column.
 bool HasIntegerKey(const ShadowTableInfo& info, const CopyLayout& layout);

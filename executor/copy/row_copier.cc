@@ -79,6 +79,7 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
     // Fewer than `want` rows left, or exactly `want`: this chunk reaches the end.
     const bool last = !end.has_value() || *end == *upper;
     if (last) end = upper;
+    observer_.ChunkStarting(*end, *upper);
     LOCKSTEP_ASSIGN_OR_RETURN(uint64_t inserted,
                               range_copier.Copy({after ? &*after : nullptr, &*end}));
     const int64_t elapsed = std::max<int64_t>(clock_.NowMillis() - start, 0);

@@ -12,6 +12,7 @@
 #include "db/sql.h"
 #include "executor/apply/applier_loop.h"
 #include "executor/common/sleeper.h"
+#include "executor/copy/key_span.h"
 #include "executor/copy/row_copier.h"
 #include "executor/copy/throttler.h"
 #include "executor/cutover/applier_drain.h"
@@ -75,6 +76,15 @@ class ApplierHooks final : public ApplierHealth,
     return applier_->WaitApplied(gtid_binlog_pos, timeout_ms);
   }
 
+  // The applier may leave changes of rows the copy has not read yet to the
+  // copy (CopyFrontier): integer keys only, where the order is the number's.
+  void ChunkStarting(const sql::KeyTuple& chunk_end, const sql::KeyTuple& upper) override {
+    if (chunk_end.size() != 1 || upper.size() != 1) return;
+    const auto end = executor::ParseIntegerKey(chunk_end[0]);
+    const auto top = executor::ParseIntegerKey(upper[0]);
+    if (end && top) applier_->SetCopyFrontier(CopyFrontier{*end, *top});
+  }
+
   // The checkpoint: the applied position is read before the watermark is
   // recorded, so a resume replays (harmless) rather than skips (data loss).
   Status ChunkCopied(const executor::CopyProgress& p) override {
@@ -96,9 +106,9 @@ class ApplierHooks final : public ApplierHealth,
         }
       }
       DcLogger(dc_)->info("copy: {} / ~{} rows, {:.0f} rows/s while copying, {} ms throttled, {}; "
-                          "applier {} rows",
+                          "applier {} rows ({} left to the copy)",
                           p.rows_copied, p.rows_total_estimate, p.rows_per_second, p.throttled_ms,
-                          pace, applier_->rows_applied());
+                          pace, applier_->rows_applied(), applier_->rows_left_to_copy());
     }
     return store_.SaveCheckpoint(id_, dc_, cp);
   }
@@ -275,6 +285,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
       hooks.set_trail(&*trail);
     }
     Result<executor::CopyOutcome> copy_result = copier.Run(checkpoint.copy_watermark);
+    applier->SetCopyFrontier(std::nullopt);  // every change from here on
     hooks.set_trail(nullptr);
     if (trail) {
       executor::ChecksumTrail::Outcome checked = trail->Finish();

@@ -101,5 +101,49 @@ TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
   EXPECT_EQ(Contents(*c, "_t_new", cols), Contents(*c, "t", cols));
 }
 
+TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply.f (id BIGINT PRIMARY KEY, n INT)").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply._f_new LIKE apply.f").ok());
+  auto show = [&](const std::string& t) {
+    auto r = c->Query(sql::ShowCreateTable("apply", t));
+    return sql::ParseCreateTable(*r->rows[0][1]);
+  };
+  auto source = show("f");
+  auto shadow = show("_f_new");
+  ASSERT_TRUE(source.ok() && shadow.ok());
+  auto mapping = RowImageMapping::Build(*source, *shadow, {});
+  ASSERT_TRUE(mapping.ok()) << mapping.status().ToString();
+  ApplierLoopOptions options;
+  options.dc = sandbox_->topology().dcs[0];
+  options.replica_server_id = 4243;
+  options.start_position = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  auto applier_conn = sandbox_->Connect(1);
+  ASSERT_TRUE(applier_conn.ok());
+  auto loop = ApplierLoop::Start(options, std::move(*applier_conn), {"apply", "f", "_f_new"},
+                                 *mapping);
+  ASSERT_TRUE(loop.ok()) << loop.status().ToString();
+  // The copy has read up to 100 of a table whose largest key was 1000.
+  (*loop)->SetCopyFrontier(CopyFrontier{100, 1000});
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.f VALUES (-5, 1), (50, 1), (100, 1), (101, 1), "
+                         "(500, 1), (1000, 1), (1001, 1), (5000, 1)").ok());
+  ASSERT_TRUE(c->Execute("UPDATE apply.f SET id = 60 WHERE id = 500").ok());  // into the copied part
+  ASSERT_TRUE(c->Execute("UPDATE apply.f SET id = 700 WHERE id = 50").ok());  // out of it
+  const std::string end = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  ASSERT_TRUE((*loop)->WaitApplied(end, 20000).ok());
+  EXPECT_EQ(Contents(*c, "_f_new", "id, n"), "-5|1|\n60|1|\n100|1|\n1001|1|\n5000|1|\n")
+      << "101, 700 and 1000 are the copy's to read; 50 moved away";
+  EXPECT_EQ((*loop)->rows_left_to_copy(), 4u) << "101, 500 (its insert), 1000, 700";
+
+  // Without a frontier every change is applied again.
+  (*loop)->SetCopyFrontier(std::nullopt);
+  ASSERT_TRUE(c->Execute("UPDATE apply.f SET n = 2").ok());
+  const std::string later = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  ASSERT_TRUE((*loop)->WaitApplied(later, 20000).ok());
+  EXPECT_EQ(Contents(*c, "_f_new", "id, n"), Contents(*c, "f", "id, n"));
+}
+
 }  // namespace
 }  // namespace lockstep::testing
