@@ -26,6 +26,33 @@ class ApplierTest : public SandboxSuite<1> {
     return out;
   }
 
+  // An applier of apply.`table` into apply.`shadow`, from the binlog's
+  // position now; `options` and `mapping` are kept for a restart.
+  struct Started {
+    ApplierLoopOptions options;
+    RowImageMapping mapping;
+    std::unique_ptr<ApplierLoop> loop;
+  };
+  static Result<Started> StartApplier(Connection& c, const std::string& table,
+                                      const std::string& shadow, uint32_t server_id) {
+    auto show = [&](const std::string& t) -> Result<sql::TableDef> {
+      LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, c.Query(sql::ShowCreateTable("apply", t)));
+      return sql::ParseCreateTable(r.rows.at(0).at(1).value_or(""));
+    };
+    LOCKSTEP_ASSIGN_OR_RETURN(sql::TableDef source, show(table));
+    LOCKSTEP_ASSIGN_OR_RETURN(sql::TableDef target, show(shadow));
+    Started started;
+    LOCKSTEP_ASSIGN_OR_RETURN(started.mapping, RowImageMapping::Build(source, target, {}));
+    LOCKSTEP_ASSIGN_OR_RETURN(auto position, c.QueryValue("SELECT @@gtid_binlog_pos"));
+    started.options.dc = sandbox_->topology().dcs[0];
+    started.options.replica_server_id = server_id;
+    started.options.start_position = position.value_or("");
+    LOCKSTEP_ASSIGN_OR_RETURN(auto applier_conn, sandbox_->Connect(1));
+    LOCKSTEP_ASSIGN_OR_RETURN(started.loop,
+                              ApplierLoop::Start(started.options, std::move(applier_conn),
+                                                 {"apply", table, shadow}, started.mapping));
+    return started;
+  }
 };
 
 TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
@@ -39,26 +66,11 @@ TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
   ASSERT_TRUE(c->Execute("CREATE TABLE apply._t_new LIKE apply.t").ok());
   ASSERT_TRUE(c->Execute("ALTER TABLE apply._t_new DROP COLUMN gone, ADD COLUMN added INT "
                          "DEFAULT 7, MODIFY n BIGINT").ok());
-  auto show = [&](const std::string& t) {
-    auto r = c->Query(sql::ShowCreateTable("apply", t));
-    return sql::ParseCreateTable(*r->rows[0][1]);
-  };
-  auto source = show("t");
-  auto shadow = show("_t_new");
-  ASSERT_TRUE(source.ok() && shadow.ok());
-  auto mapping = RowImageMapping::Build(*source, *shadow, {});
-  ASSERT_TRUE(mapping.ok()) << mapping.status().ToString();
-
-  const std::string start = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
-  ApplierLoopOptions options;
-  options.dc = sandbox_->topology().dcs[0];
-  options.replica_server_id = 4242;
-  options.start_position = start;
-  auto applier_conn = sandbox_->Connect(1);
-  ASSERT_TRUE(applier_conn.ok());
-  auto loop = ApplierLoop::Start(options, std::move(*applier_conn), {"apply", "t", "_t_new"},
-                                 *mapping);
-  ASSERT_TRUE(loop.ok()) << loop.status().ToString();
+  auto started = StartApplier(*c, "t", "_t_new", 4242);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  auto& loop = started->loop;
+  const ApplierLoopOptions& options = started->options;
+  const RowImageMapping& mapping = started->mapping;
 
   for (const char* stmt : {
            "INSERT INTO apply.t VALUES (1, -5, 4294967295, -12.34, 'caf\xc3\xa9', x'00ff00', 'y', "
@@ -83,19 +95,19 @@ TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
   ASSERT_TRUE(c->Execute("COMMIT").ok());
 
   const std::string end = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
-  Status waited = (*loop)->WaitApplied(end, 20000);
+  Status waited = loop->WaitApplied(end, 20000);
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   const std::string cols = "id, n, u, d, s, HEX(b), e, ts";
   EXPECT_EQ(Contents(*c, "_t_new", cols), Contents(*c, "t", cols));
   EXPECT_EQ(Contents(*c, "_t_new", "DISTINCT added"), "7|\n");
-  EXPECT_GT((*loop)->rows_applied(), 150u);
-  EXPECT_TRUE((*loop)->status().ok());
+  EXPECT_GT(loop->rows_applied(), 150u);
+  EXPECT_TRUE(loop->status().ok());
 
   // A replay from the start converges to the same content: the applier is idempotent.
-  (*loop)->Stop();
+  loop->Stop();
   auto again_conn = sandbox_->Connect(1);
   auto again = ApplierLoop::Start(options, std::move(*again_conn), {"apply", "t", "_t_new"},
-                                  *mapping);
+                                  mapping);
   ASSERT_TRUE(again.ok());
   ASSERT_TRUE((*again)->WaitApplied(end, 20000).ok());
   EXPECT_EQ(Contents(*c, "_t_new", cols), Contents(*c, "t", cols));
@@ -107,41 +119,26 @@ TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
   ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
   ASSERT_TRUE(c->Execute("CREATE TABLE apply.f (id BIGINT PRIMARY KEY, n INT)").ok());
   ASSERT_TRUE(c->Execute("CREATE TABLE apply._f_new LIKE apply.f").ok());
-  auto show = [&](const std::string& t) {
-    auto r = c->Query(sql::ShowCreateTable("apply", t));
-    return sql::ParseCreateTable(*r->rows[0][1]);
-  };
-  auto source = show("f");
-  auto shadow = show("_f_new");
-  ASSERT_TRUE(source.ok() && shadow.ok());
-  auto mapping = RowImageMapping::Build(*source, *shadow, {});
-  ASSERT_TRUE(mapping.ok()) << mapping.status().ToString();
-  ApplierLoopOptions options;
-  options.dc = sandbox_->topology().dcs[0];
-  options.replica_server_id = 4243;
-  options.start_position = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
-  auto applier_conn = sandbox_->Connect(1);
-  ASSERT_TRUE(applier_conn.ok());
-  auto loop = ApplierLoop::Start(options, std::move(*applier_conn), {"apply", "f", "_f_new"},
-                                 *mapping);
-  ASSERT_TRUE(loop.ok()) << loop.status().ToString();
+  auto started = StartApplier(*c, "f", "_f_new", 4243);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  auto& loop = started->loop;
   // The copy has read up to 100 of a table whose largest key was 1000.
-  (*loop)->SetCopyFrontier(CopyFrontier{100, 1000});
+  loop->SetCopyFrontier(CopyFrontier{100, 1000});
   ASSERT_TRUE(c->Execute("INSERT INTO apply.f VALUES (-5, 1), (50, 1), (100, 1), (101, 1), "
                          "(500, 1), (1000, 1), (1001, 1), (5000, 1)").ok());
   ASSERT_TRUE(c->Execute("UPDATE apply.f SET id = 60 WHERE id = 500").ok());  // into the copied part
   ASSERT_TRUE(c->Execute("UPDATE apply.f SET id = 700 WHERE id = 50").ok());  // out of it
   const std::string end = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
-  ASSERT_TRUE((*loop)->WaitApplied(end, 20000).ok());
+  ASSERT_TRUE(loop->WaitApplied(end, 20000).ok());
   EXPECT_EQ(Contents(*c, "_f_new", "id, n"), "-5|1|\n60|1|\n100|1|\n1001|1|\n5000|1|\n")
       << "101, 700 and 1000 are the copy's to read; 50 moved away";
-  EXPECT_EQ((*loop)->rows_left_to_copy(), 4u) << "101, 500 (its insert), 1000, 700";
+  EXPECT_EQ(loop->rows_left_to_copy(), 4u) << "101, 500 (its insert), 1000, 700";
 
   // Without a frontier every change is applied again.
-  (*loop)->SetCopyFrontier(std::nullopt);
+  loop->SetCopyFrontier(std::nullopt);
   ASSERT_TRUE(c->Execute("UPDATE apply.f SET n = 2").ok());
   const std::string later = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
-  ASSERT_TRUE((*loop)->WaitApplied(later, 20000).ok());
+  ASSERT_TRUE(loop->WaitApplied(later, 20000).ok());
   EXPECT_EQ(Contents(*c, "_f_new", "id, n"), Contents(*c, "f", "id, n"));
 }
 
