@@ -83,7 +83,8 @@ TEST(ImpactGovernorTest, TheRatioConvergesOnAModelApplication) {
   // A model server: a chunk costs the application `cost` of its rate for
   // twice the chunk's length (the work lands after it), so at rest ratio n
   // it keeps 1 - 2 * cost / (1 + n). With cost 0.5 keeping 90% needs n = 9.
-  const ImpactGovernorConfig config = ExactConfig();
+  ImpactGovernorConfig config = ExactConfig();
+  config.keep_share = 0.9;
   ImpactGovernor governor(config);
   const double reference = 10000, cost = 0.5;
   governor.ChunkWindow(100, 1000);
