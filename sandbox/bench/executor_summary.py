@@ -371,6 +371,10 @@ def backlog():
         if ref_rate > 0:
             P(f"ratio to the load's rate ({ref_rate:.0f} row events/s): {rate / ref_rate:.2f}x "
               f"(target >= 3x: {'met' if rate >= 3 * ref_rate else 'MISSED'})")
+        if rate > 0 and net / took < 0.1 * rate:
+            P("note: the applier applied few of these rows: it left the changes of rows the copy "
+              "had not read yet to the copy (copy frontier), so this is how fast it kept up with "
+              "the binlog, not how fast it applies")
     else:
         P("no checkpoint after SIGCONT: see backlog.poll")
     P(f"lockstep after the backlog: exit {bl['rc']}; {bl['phases']} (the copy includes the "

@@ -419,6 +419,8 @@ TEST_F(CopierTest, ChecksumTrailChecksOnlyWhatIsCopiedAndOnlyWhenAllowed) {
                                 SystemClock::Instance(), executor::RealSleeper::Instance(), config);
   trail.CopiedUpTo("2000");  // as if the copy had reached id 2000
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ(Value("SELECT v FROM " + Shadow() + " WHERE id = 1500"), "corrupt")
+      << "not allowed yet (a busy server): the trail waits";
   allowed = true;
   // Wait until it has checked up to the watermark (four 500-row chunks).
   for (int i = 0; i < 200 && Value("SELECT v FROM " + Shadow() + " WHERE id = 1500") != "v1500"; ++i) {
