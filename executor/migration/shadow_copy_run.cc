@@ -275,12 +275,14 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     executor::RowCopier copier(*copy_conn, info, copy_throttle, hooks, clock_, sleeper, copy_config);
     // The checksum of what is copied already, on the second core while the
     // server is otherwise idle.
-    LOCKSTEP_ASSIGN_OR_RETURN(auto trail_conn, factory_.Connect(dc_));
-    LOCKSTEP_ASSIGN_OR_RETURN(auto trail_probe, factory_.Connect(dc_));
-    TrailCatchUp trail_catch_up(applier, *trail_probe);
+    std::unique_ptr<Connection> trail_conn, trail_probe;
+    std::optional<TrailCatchUp> trail_catch_up;
     std::optional<executor::ChecksumTrail> trail;
     if (config_.checksum_while_copying) {
-      trail.emplace(*trail_conn, info, trail_catch_up,
+      LOCKSTEP_ASSIGN_OR_RETURN(trail_conn, factory_.Connect(dc_));
+      LOCKSTEP_ASSIGN_OR_RETURN(trail_probe, factory_.Connect(dc_));
+      trail_catch_up.emplace(applier, *trail_probe);
+      trail.emplace(*trail_conn, info, *trail_catch_up,
                     [&copy_throttle] { return copy_throttle.QuietAndCopying(); }, clock_, sleeper);
       hooks.set_trail(&*trail);
     }
