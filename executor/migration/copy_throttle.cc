@@ -98,25 +98,23 @@ Result<executor::ThrottleDecision> CopyThrottle::Check() {
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> lag, LinkLag());
   if (lag) return Wait(500, *lag);
   int64_t rest = 0;
-  std::string why;
-  if (nice_ratio) {
-    if (!rested_ && last_chunk_ms_ > 0) {
-      rest = std::llround(*nice_ratio * static_cast<double>(last_chunk_ms_));
-      char ratio[32];
-      std::snprintf(ratio, sizeof ratio, "%.2f", *nice_ratio);
-      why = std::string("an operator's nice ratio of ") + ratio;
-    }
-  } else {
+  if (!nice_ratio) {
     rest = governor_.NextRest(last_chunk_ms_);
-    const auto share = governor_.share();
-    why = "yielding to the application (" +
-          (share ? "it kept " + Percent(*share) + " of its rate at rest"
-                 : std::string("measuring its rate at rest")) +
-          "; target " + Percent(config_.governor.keep_share) + ")";
+  } else if (!rested_ && last_chunk_ms_ > 0) {
+    rest = std::llround(*nice_ratio * static_cast<double>(last_chunk_ms_));
   }
   if (rest > 0) {
     rested_ = true;
-    return Wait(rest, why);
+    if (nice_ratio) {
+      char ratio[32];
+      std::snprintf(ratio, sizeof ratio, "%.2f", *nice_ratio);
+      return Wait(rest, std::string("an operator's nice ratio of ") + ratio);
+    }
+    const auto share = governor_.share();
+    return Wait(rest, "yielding to the application (" +
+                          (share ? "it kept " + Percent(*share) + " of its rate at rest"
+                                 : std::string("measuring its rate at rest")) +
+                          "; target " + Percent(config_.governor.keep_share) + ")");
   }
   rested_ = false;
   window_ = Window::kChunk;
