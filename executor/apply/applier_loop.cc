@@ -4,7 +4,6 @@
 #include <chrono>
 
 #include "common/logging.h"
-#include "db/sql.h"
 #include "executor/binlog/transaction_reader.h"
 
 namespace lockstep {
@@ -22,13 +21,6 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(ApplierLoopOptions optio
       auto stream, binlog::BinlogStream::Open(options.dc, options.password, stream_options));
   auto start = binlog::GtidPosition::Parse(options.start_position);
   if (!start.ok()) return start.status();
-  // Half the bytes for every upsert the applier writes (and its own binlog
-  // stream then carries back). Best effort: without the privilege the
-  // session keeps the server's image.
-  if (Status minimal = shadow_conn->Execute(sql::SessionMinimalRowImage()); !minimal.ok()) {
-    DcLogger(options.dc.name)->debug("applier: binlog_row_image stays as it is: {}",
-                                     minimal.ToString());
-  }
   std::unique_ptr<ApplierLoop> loop(new ApplierLoop(std::move(stream), std::move(shadow_conn),
                                                     std::move(target), std::move(mapping),
                                                     options.max_batch_transactions,

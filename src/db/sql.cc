@@ -172,8 +172,6 @@ std::string BinlogGtidPosAtStart(std::string_view file) {
 
 std::string SessionBinlogOff() { return "SET SESSION sql_log_bin = 0"; }
 
-std::string SessionMinimalRowImage() { return "SET SESSION binlog_row_image = 'MINIMAL'"; }
-
 std::string AlterTableNative(std::string_view schema, std::string_view table,
                              const std::vector<std::string>& clauses, std::string_view algorithm) {
   std::vector<std::string> all = clauses;

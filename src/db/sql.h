@@ -89,10 +89,6 @@ std::string BinlogGtidPosAtStart(std::string_view file);
 // Keeps this session's statements out of the binlog, so the DRC links do not
 // carry them: lockstep runs a DDL in every DC itself (needs BINLOG ADMIN).
 std::string SessionBinlogOff();
-// Row events of this session log the key and the changed columns only. For
-// the applier's writes to `_t_new`: local replicas apply them by primary key,
-// the DRC links drop them, and lockstep's reader skips them undecoded.
-std::string SessionMinimalRowImage();
 // ALTER TABLE ... <clauses>, ALGORITHM=<algorithm>, LOCK=NONE: the server
 // refuses at once (1845/1846) rather than copying or locking when it cannot.
 std::string AlterTableNative(std::string_view schema, std::string_view table,
