@@ -96,7 +96,6 @@ void ApplierLoop::Read() {
       continue;
     }
     ++transactions_seen_;
-    ++backlog_;
     batch.push_back(std::move(**next));
     if (batch.size() >= max_batch_ || ReachesFlushTarget(batch.back().position_after)) {
       if (!hand_over(batch.back().position_after)) break;
@@ -135,7 +134,6 @@ void ApplierLoop::Apply() {
       rows_applied_ = applier_.rows_applied();
       row_events_ = applier_.events_seen();
       rows_left_to_copy_ = applier_.rows_left_to_copy();
-      backlog_ -= work.batch.size();
     }
     {
       std::lock_guard lock(mu_);

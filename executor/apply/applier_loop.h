@@ -57,8 +57,6 @@ class ApplierLoop {
   uint64_t transactions_seen() const { return transactions_seen_.load(); }
   // Row events of the table read from the binlog (before netting per key).
   uint64_t row_events() const { return row_events_.load(); }
-  // Transactions read but not yet applied, a measure of how far behind it is.
-  size_t backlog() const { return backlog_.load(); }
 
   void Stop();
 
@@ -112,7 +110,6 @@ class ApplierLoop {
   std::atomic<uint64_t> transactions_seen_{0};
   std::atomic<uint64_t> row_events_{0};
   std::atomic<uint64_t> rows_left_to_copy_{0};
-  std::atomic<size_t> backlog_{0};
   std::thread reader_;
   std::thread apply_;
 };
