@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include "state_test_support.h"
+
 namespace lockstep::executor {
 namespace {
 
@@ -16,16 +18,7 @@ TEST(StateStoreArtifactRecorderTest, PlannedCreatedDroppedAndRepeatable) {
   std::filesystem::create_directories(dir);
   auto store = StateStore::Open((dir / "state.db").string());
   ASSERT_TRUE(store.ok()) << store.status().ToString();
-  MigrationSpec spec;
-  spec.table_schema = "shop";
-  spec.table_name = "orders";
-  spec.alter_sql = "ALTER TABLE shop.orders ADD COLUMN note INT";
-  spec.alter_fingerprint = "sha256:1";
-  spec.plan_json = "{}";
-  spec.zone = "z";
-  spec.dcs = {"dc1"};
-  spec.requested_by = "test";
-  auto id = (*store)->CreateMigration(spec);
+  auto id = (*store)->CreateMigration(MinimalMigrationSpec());
   ASSERT_TRUE(id.ok()) << id.status().ToString();
 
   StateStoreArtifactRecorder recorder(**store, *id, "dc1");
