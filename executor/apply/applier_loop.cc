@@ -8,10 +8,26 @@
 
 namespace lockstep {
 
-Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(ApplierLoopOptions options,
-                                                        std::unique_ptr<Connection> shadow_conn,
-                                                        ApplierTarget target,
-                                                        RowImageMapping mapping) {
+namespace {
+
+std::vector<Connection*> Raw(const std::vector<std::unique_ptr<Connection>>& sessions) {
+  std::vector<Connection*> raw;
+  for (const auto& s : sessions) raw.push_back(s.get());
+  return raw;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
+    ApplierLoopOptions options, std::vector<std::unique_ptr<Connection>> shadow_sessions,
+    ApplierTarget target, RowImageMapping mapping) {
+  if (shadow_sessions.empty()) return Status::InvalidArgument("the applier needs a session");
+  for (const auto& session : shadow_sessions) {
+    // Keyed writes only: no gap locks, so the parts of a split batch (and the
+    // copier's chunks) wait on each other only for the rows they share.
+    LOCKSTEP_RETURN_IF_ERROR(
+        session->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+  }
   binlog::BinlogStreamOptions stream_options;
   stream_options.server_id = options.replica_server_id;
   stream_options.start_position = options.start_position;
@@ -21,7 +37,7 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(ApplierLoopOptions optio
       auto stream, binlog::BinlogStream::Open(options.dc, options.password, stream_options));
   auto start = binlog::GtidPosition::Parse(options.start_position);
   if (!start.ok()) return start.status();
-  std::unique_ptr<ApplierLoop> loop(new ApplierLoop(std::move(stream), std::move(shadow_conn),
+  std::unique_ptr<ApplierLoop> loop(new ApplierLoop(std::move(stream), std::move(shadow_sessions),
                                                     std::move(target), std::move(mapping),
                                                     options.max_batch_transactions,
                                                     std::max<size_t>(options.max_queued_batches, 1)));
@@ -32,11 +48,12 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(ApplierLoopOptions optio
 }
 
 ApplierLoop::ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
-                         std::unique_ptr<Connection> conn, ApplierTarget target,
+                         std::vector<std::unique_ptr<Connection>> sessions, ApplierTarget target,
                          RowImageMapping mapping, size_t max_batch, size_t max_queued)
     : stream_(std::move(stream)),
-      conn_(std::move(conn)),
-      applier_(conn_.get(), std::move(target), std::move(mapping)),
+      sessions_(std::move(sessions)),
+      dc_name_(sessions_.front()->dc_name()),
+      applier_(Raw(sessions_), std::move(target), std::move(mapping)),
       max_batch_(max_batch),
       max_queued_(max_queued) {}
 
@@ -59,7 +76,7 @@ void ApplierLoop::Fail(Status failure) {
     std::lock_guard lock(mu_);
     if (error_.ok()) {
       error_ = failure;
-      DcLogger(conn_->dc_name())->error("applier stopped: {}", failure.ToString());
+      DcLogger(dc_name_)->error("applier stopped: {}", failure.ToString());
     }
   }
   stop_requested_ = true;
@@ -134,6 +151,7 @@ void ApplierLoop::Apply() {
       rows_applied_ = applier_.rows_applied();
       row_events_ = applier_.events_seen();
       rows_left_to_copy_ = applier_.rows_left_to_copy();
+      batches_split_ = applier_.batches_split();
     }
     {
       std::lock_guard lock(mu_);

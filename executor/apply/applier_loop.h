@@ -36,10 +36,12 @@ struct ApplierLoopOptions {
 
 class ApplierLoop {
  public:
-  // Opens the stream and starts the thread. `shadow_conn` is the applier's own.
-  static Result<std::unique_ptr<ApplierLoop>> Start(ApplierLoopOptions options,
-                                                    std::unique_ptr<Connection> shadow_conn,
-                                                    ApplierTarget target, RowImageMapping mapping);
+  // Opens the stream and starts the threads. `shadow_sessions` (at least one)
+  // are the applier's own; a large batch is split over all of them
+  // (ChangeApplier).
+  static Result<std::unique_ptr<ApplierLoop>> Start(
+      ApplierLoopOptions options, std::vector<std::unique_ptr<Connection>> shadow_sessions,
+      ApplierTarget target, RowImageMapping mapping);
   ~ApplierLoop();  // stops the thread
   ApplierLoop(const ApplierLoop&) = delete;
   ApplierLoop& operator=(const ApplierLoop&) = delete;
@@ -65,6 +67,7 @@ class ApplierLoop {
   // done). Only ever moved forward by one copy.
   void SetCopyFrontier(std::optional<CopyFrontier> frontier);
   uint64_t rows_left_to_copy() const { return rows_left_to_copy_.load(); }
+  uint64_t batches_split() const { return batches_split_.load(); }
 
  private:
   // A batch read and not yet applied; once applied, everything up to
@@ -74,8 +77,8 @@ class ApplierLoop {
     binlog::GtidPosition position_after;
   };
 
-  ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream, std::unique_ptr<Connection> conn,
-              ApplierTarget target, RowImageMapping mapping, size_t max_batch, size_t max_queued);
+  ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
+              std::vector<std::unique_ptr<Connection>> sessions, ApplierTarget target, RowImageMapping mapping, size_t max_batch, size_t max_queued);
   void Read();   // the reader thread
   void Apply();  // the apply thread
   // Hands a batch to the apply thread; false once the loop is stopping.
@@ -86,7 +89,8 @@ class ApplierLoop {
   bool ReachesFlushTarget(const binlog::GtidPosition& position) const;  // takes mu_
 
   std::unique_ptr<binlog::BinlogStream> stream_;
-  std::unique_ptr<Connection> conn_;
+  std::vector<std::unique_ptr<Connection>> sessions_;
+  std::string dc_name_;
   ChangeApplier applier_;
   size_t max_batch_;
   size_t max_queued_;
@@ -110,6 +114,7 @@ class ApplierLoop {
   std::atomic<uint64_t> transactions_seen_{0};
   std::atomic<uint64_t> row_events_{0};
   std::atomic<uint64_t> rows_left_to_copy_{0};
+  std::atomic<uint64_t> batches_split_{0};
   std::thread reader_;
   std::thread apply_;
 };

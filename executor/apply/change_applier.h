@@ -46,8 +46,11 @@ struct CopyFrontier {
 
 class ChangeApplier {
  public:
-  // `conn` writes the shadow table; it must not be shared with another thread.
-  ChangeApplier(Connection* conn, ApplierTarget target, RowImageMapping mapping);
+  // `sessions` write the shadow table (at least one); none may be shared with
+  // another thread. With more than one, a large batch whose key is the
+  // shadow's only unique key is split by key hash and applied on all of them
+  // at once (see ApplyBatch).
+  ChangeApplier(std::vector<Connection*> sessions, ApplierTarget target, RowImageMapping mapping);
 
   // Applies the row changes of `t` in `batch` (other tables' are ignored).
   // A statement that alters `t` itself fails the batch: the mapping would be
@@ -56,6 +59,9 @@ class ChangeApplier {
   // (CopyFrontier); it must be read after every transaction of `batch` was
   // read from the binlog, so that the copy reads those rows after they
   // committed.
+  // Split over several sessions, each part commits on its own; the batch is
+  // applied once every part has. A failed part fails the batch, which is then
+  // replayed whole (idempotent: the parts that committed converge again).
   [[nodiscard]] Status ApplyBatch(const std::vector<binlog::Transaction>& batch,
                                   const std::optional<CopyFrontier>& frontier = std::nullopt);
 
@@ -69,6 +75,8 @@ class ChangeApplier {
 
   uint64_t rows_applied() const { return rows_applied_; }
   uint64_t events_seen() const { return events_seen_; }
+  // Batches split over more than one session.
+  uint64_t batches_split() const { return batches_split_; }
   // Keys left to the copy (CopyFrontier), after netting.
   uint64_t rows_left_to_copy() const { return rows_left_to_copy_; }
 
@@ -76,16 +84,28 @@ class ChangeApplier {
   // Key (rendered literals) -> final row (rendered literals), nullopt = deleted.
   using NetChanges = std::map<std::vector<std::string>, std::optional<std::vector<std::string>>, KeyOrder>;
 
+  // One session's share of a batch: keys to delete, rows to write.
+  struct Part {
+    std::vector<std::vector<std::string>> delete_keys;
+    std::vector<std::vector<std::string>> rows;
+  };
+
   Status Net(const binlog::Transaction& trx, NetChanges& net);
+  // Applies `part` in one transaction on `conn`, retrying deadlocks and lock
+  // wait timeouts.
+  Status ApplyPart(Connection* conn, const Part& part) const;
   std::vector<std::string> Render(const binlog::Row& row) const;
   std::vector<std::string> KeyOf(const std::vector<std::string>& rendered) const;
 
-  Connection* conn_;
+  std::vector<Connection*> sessions_;
   ApplierTarget target_;
   RowImageMapping mapping_;
+  std::vector<std::string> key_columns_;  // shadow names, in key order
+  std::vector<std::string> columns_;      // shadow names, in row order
   uint64_t rows_applied_ = 0;
   uint64_t events_seen_ = 0;
   uint64_t rows_left_to_copy_ = 0;
+  uint64_t batches_split_ = 0;
 };
 
 }  // namespace lockstep

@@ -229,9 +229,13 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   applier_options.replica_server_id = 0x4C530000u + static_cast<uint32_t>(id % 0x10000);
   std::unique_ptr<ApplierLoop> applier;
   auto start_applier = [&](const std::string& from) -> Status {
-    LOCKSTEP_ASSIGN_OR_RETURN(auto applier_conn, factory_.Connect(dc_));
+    std::vector<std::unique_ptr<Connection>> sessions;
+    for (int i = 0; i < std::max(1, config_.applier_sessions); ++i) {
+      LOCKSTEP_ASSIGN_OR_RETURN(auto session, factory_.Connect(dc_));
+      sessions.push_back(std::move(session));
+    }
     applier_options.start_position = from;
-    auto started = ApplierLoop::Start(applier_options, std::move(applier_conn),
+    auto started = ApplierLoop::Start(applier_options, std::move(sessions),
                                       {plan.schema, plan.table, info.shadow_table}, mapping);
     if (!started.ok()) {
       if (started.status().server_errno() == 1236) {

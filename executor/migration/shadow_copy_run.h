@@ -33,6 +33,12 @@ struct ShadowCopyConfig {
   // Check what is copied already while the copy runs on an idle server
   // (ChecksumTrail); the checksum after the copy then checks only the rest.
   bool checksum_while_copying = true;
+  // Sessions the applier writes the shadow table on: a large batch is split
+  // by key over them (ChangeApplier). Two drained a backlog into a full
+  // shadow 15% faster than one on the 2-core sandbox (applier_throughput,
+  // 1M rows: 126,754 -> 146,155 row events/s); more would only compete for
+  // the same two cores.
+  int applier_sessions = 2;
 };
 
 class ShadowCopyRun {

@@ -1,13 +1,14 @@
 // Change-applier throughput on a backlog, against the row-event rate of the
 // load that produced it (issue 4: the applier must sustain at least 3x).
 //
-//   ninja -C build applier_throughput && build/tests/applier_throughput [ROWS] [SECONDS]
+//   ninja -C build applier_throughput && build/tests/applier_throughput [ROWS] [SECONDS] [SESSIONS]
 //
 // Starts a 1-DC sandbox, prepares sbtest1 with ROWS rows (default 200000),
 // notes the binlog position, runs sysbench oltp_write_only with 4 threads for
 // SECONDS (default 20) and counts the row events it wrote; then starts
-// lockstep's applier at the noted position against a shadow table (a copy of
-// sbtest1 as it was) and times how long it takes to apply the whole backlog.
+// lockstep's applier (on SESSIONS sessions, default 2) at the noted position
+// against a shadow table (a copy of sbtest1 as it was) and times how long it
+// takes to apply the whole backlog.
 // Prints both rates and their ratio: a figure, not a test.
 #include <chrono>
 #include <cstdio>
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   using namespace lockstep::testing;
   const int rows = argc > 1 ? std::atoi(argv[1]) : 200000;
   const int seconds = argc > 2 ? std::atoi(argv[2]) : 20;
+  const int session_count = argc > 3 ? std::atoi(argv[3]) : 2;
   const std::string port = std::to_string(LOCKSTEP_BENCH_BASE_PORT);
   auto sandbox = Sandbox::Start(SandboxOptions::Mesh(1, LOCKSTEP_BENCH_BASE_PORT));
   if (!sandbox.ok()) return Fail(sandbox.status().ToString());
@@ -71,9 +73,14 @@ int main(int argc, char** argv) {
   options.dc = (*sandbox)->topology().dcs[0];
   options.replica_server_id = 4243;
   options.start_position = start;
-  auto applier_conn = (*sandbox)->Connect(1);
+  std::vector<std::unique_ptr<Connection>> sessions;
+  for (int i = 0; i < session_count; ++i) {
+    auto session = (*sandbox)->Connect(1);
+    if (!session.ok()) return Fail(session.status().ToString());
+    sessions.push_back(std::move(*session));
+  }
   const auto t0 = SteadyClock::now();
-  auto applier = ApplierLoop::Start(options, std::move(*applier_conn),
+  auto applier = ApplierLoop::Start(options, std::move(sessions),
                                     {"sbtest", "sbtest1", "_sbtest1_new"}, *mapping);
   if (!applier.ok()) return Fail(applier.status().ToString());
   if (Status s = (*applier)->WaitApplied(end, 600000); !s.ok()) return Fail(s.ToString());

@@ -33,8 +33,18 @@ class ApplierTest : public SandboxSuite<1> {
     RowImageMapping mapping;
     std::unique_ptr<ApplierLoop> loop;
   };
+  static Result<std::vector<std::unique_ptr<Connection>>> Sessions(int n) {
+    std::vector<std::unique_ptr<Connection>> sessions;
+    for (int i = 0; i < n; ++i) {
+      LOCKSTEP_ASSIGN_OR_RETURN(auto session, sandbox_->Connect(1));
+      sessions.push_back(std::move(session));
+    }
+    return sessions;
+  }
+
   static Result<Started> StartApplier(Connection& c, const std::string& table,
-                                      const std::string& shadow, uint32_t server_id) {
+                                      const std::string& shadow, uint32_t server_id,
+                                      int sessions = 2) {
     auto show = [&](const std::string& t) -> Result<sql::TableDef> {
       LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, c.Query(sql::ShowCreateTable("apply", t)));
       return sql::ParseCreateTable(r.rows.at(0).at(1).value_or(""));
@@ -47,9 +57,9 @@ class ApplierTest : public SandboxSuite<1> {
     started.options.dc = sandbox_->topology().dcs[0];
     started.options.replica_server_id = server_id;
     started.options.start_position = position.value_or("");
-    LOCKSTEP_ASSIGN_OR_RETURN(auto applier_conn, sandbox_->Connect(1));
+    LOCKSTEP_ASSIGN_OR_RETURN(auto applier_sessions, Sessions(sessions));
     LOCKSTEP_ASSIGN_OR_RETURN(started.loop,
-                              ApplierLoop::Start(started.options, std::move(applier_conn),
+                              ApplierLoop::Start(started.options, std::move(applier_sessions),
                                                  {"apply", table, shadow}, started.mapping));
     return started;
   }
@@ -103,10 +113,12 @@ TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
   EXPECT_GT(loop->rows_applied(), 150u);
   EXPECT_TRUE(loop->status().ok());
 
-  // A replay from the start converges to the same content: the applier is idempotent.
+  // A replay from the start converges to the same content: the applier is
+  // idempotent (here on one session).
   loop->Stop();
-  auto again_conn = sandbox_->Connect(1);
-  auto again = ApplierLoop::Start(options, std::move(*again_conn), {"apply", "t", "_t_new"},
+  auto again_sessions = Sessions(1);
+  ASSERT_TRUE(again_sessions.ok());
+  auto again = ApplierLoop::Start(options, std::move(*again_sessions), {"apply", "t", "_t_new"},
                                   mapping);
   ASSERT_TRUE(again.ok());
   ASSERT_TRUE((*again)->WaitApplied(end, 20000).ok());
@@ -140,6 +152,66 @@ TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
   const std::string later = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
   ASSERT_TRUE(loop->WaitApplied(later, 20000).ok());
   EXPECT_EQ(Contents(*c, "_f_new", "id, n"), Contents(*c, "f", "id, n"));
+}
+
+
+// One transaction of thousands of changes nets to one batch large enough to
+// be split by key over the applier's two sessions.
+constexpr const char* kBigTransaction[] = {
+    "START TRANSACTION",
+    "INSERT INTO apply.{t} (id, n, u) SELECT seq, seq, seq FROM apply.seq_1_to_3000",
+    "UPDATE apply.{t} SET n = n * 2 WHERE id % 3 = 0",
+    "DELETE FROM apply.{t} WHERE id % 5 = 0",
+    "UPDATE apply.{t} SET id = id + 10000 WHERE id % 7 = 0",  // primary keys move
+    "UPDATE apply.{t} SET u = u + 100000 WHERE id % 11 = 0",
+    "COMMIT",
+};
+
+void RunBigTransaction(Connection& c, const std::string& table) {
+  for (std::string st : kBigTransaction) {
+    if (size_t at = st.find("{t}"); at != std::string::npos) st.replace(at, 3, table);
+    ASSERT_TRUE(c.Execute(st).ok()) << st;
+  }
+}
+
+TEST_F(ApplierTest, LargeBatchesAreSplitOverSessionsWhereTheKeyIsTheOnlyUniqueOne) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply.p (id INT PRIMARY KEY, n INT, u INT, KEY (n))").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply._p_new LIKE apply.p").ok());
+  ASSERT_TRUE(c->Execute("ALTER TABLE apply._p_new ADD COLUMN added INT DEFAULT 3").ok());
+  auto started = StartApplier(*c, "p", "_p_new", 4244);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  RunBigTransaction(*c, "p");
+  const std::string end = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  Status waited = started->loop->WaitApplied(end, 20000);
+  ASSERT_TRUE(waited.ok()) << waited.ToString();
+  EXPECT_EQ(Contents(*c, "_p_new", "id, n, u"), Contents(*c, "p", "id, n, u"));
+  EXPECT_EQ(Contents(*c, "_p_new", "COUNT(*)"), "2400|\n");
+  EXPECT_EQ(started->loop->batches_split(), 1u);
+}
+
+TEST_F(ApplierTest, BatchesStayOnOneSessionWhereAnotherUniqueKeyCouldCollide) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply.q (id INT PRIMARY KEY, n INT, u INT)").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply._q_new LIKE apply.q").ok());
+  ASSERT_TRUE(c->Execute("ALTER TABLE apply._q_new ADD UNIQUE KEY (u)").ok());
+  auto started = StartApplier(*c, "q", "_q_new", 4245);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  RunBigTransaction(*c, "q");
+  // A unique value freed by one row and taken by another, in one batch.
+  ASSERT_TRUE(c->Execute("START TRANSACTION").ok());
+  ASSERT_TRUE(c->Execute("UPDATE apply.q SET u = 0 WHERE id = 1").ok());
+  ASSERT_TRUE(c->Execute("UPDATE apply.q SET u = 1 WHERE id = 2").ok());
+  ASSERT_TRUE(c->Execute("COMMIT").ok());
+  const std::string end = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  Status waited = started->loop->WaitApplied(end, 20000);
+  ASSERT_TRUE(waited.ok()) << waited.ToString();
+  EXPECT_EQ(Contents(*c, "_q_new", "id, n, u"), Contents(*c, "q", "id, n, u"));
+  EXPECT_EQ(started->loop->batches_split(), 0u);
 }
 
 }  // namespace
