@@ -342,6 +342,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
                                   " while copying), " + std::to_string(verdict.rows) + " rows",
                               ""});
     LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kVerifying, Phase::kReady, "verified"));
+    Failpoint("after_verified");  // crash tests: ready, with the cut-over still to come
   }
 
   // The cut-over: lock, drain, rename; a failed attempt releases everything
@@ -363,6 +364,20 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   }
   for (int attempt = 1; attempt <= config_.cutover_attempts; ++attempt) {
     if (!committed_attempt) {
+      // Catch up before locking, so that under the lock the applier drains
+      // only what was written while the lock was being taken. A backlog left
+      // by the copy's last chunk or by a resume otherwise held the
+      // application's writes for the whole drain timeout, and the attempt
+      // failed (measured: 3 s, then 0.8-1.4 s held on the second attempt).
+      if (Status caught_up = hooks.WaitForApplierCaughtUp(); !caught_up.ok()) {
+        LOCKSTEP_RETURN_IF_ERROR(applier->status());  // the applier itself failed
+        last = caught_up.WithContext("catching up before the cut-over");
+        log->warn("cut-over attempt {} not started: {}; retrying in {} ms", attempt,
+                  last.ToString(), backoff);
+        sleeper.SleepFor(backoff);
+        backoff *= 2;
+        continue;
+      }
       LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kReady, Phase::kCuttingOver,
                                     "cut-over attempt " + std::to_string(attempt)));
     }
