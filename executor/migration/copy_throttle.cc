@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "common/logging.h"
 #include "db/sql.h"
 
 namespace lockstep {
@@ -91,9 +92,15 @@ Result<executor::ThrottleDecision> CopyThrottle::Check() {
   if (config_.max_applier_backlog) {
     LOCKSTEP_ASSIGN_OR_RETURN(int64_t behind, applier_.TransactionsBehind());
     if (behind > *config_.max_applier_backlog) {
-      return Wait(100, "the applier is " + std::to_string(behind) +
-                           " transactions behind the binlog");
+      std::string why = "the applier is " + std::to_string(behind) + " transactions behind the binlog";
+      const int64_t now = clock_.NowMillis();
+      if (!backlog_logged_ms_ || now - *backlog_logged_ms_ >= 2000) {
+        backlog_logged_ms_ = now;
+        DcLogger(probe_.dc_name())->info("copy waiting: {}", why);
+      }
+      return Wait(100, std::move(why));
     }
+    backlog_logged_ms_.reset();
   }
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> lag, LinkLag());
   if (lag) return Wait(500, *lag);

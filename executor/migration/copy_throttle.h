@@ -92,6 +92,9 @@ class CopyThrottle final : public executor::Throttler {
   std::optional<std::string> link_lag_;  // the last link check's complaint
   std::string last_reason_;
   std::atomic<bool> quiet_and_copying_{false};
+  // While the copy waits for the applier: when it last said how far behind
+  // the applier is (every 2 s, so a DBA sees the backlog shrink).
+  std::optional<int64_t> backlog_logged_ms_;
 };
 
 }  // namespace lockstep

@@ -377,11 +377,40 @@ def backlog():
               "the binlog, not how fast it applies")
     else:
         P("no checkpoint after SIGCONT: see backlog.poll")
+    drain_from_progress_lines(cont, per_trx, ref_rate)
     P(f"lockstep after the backlog: exit {bl['rc']}; {bl['phases']} (the copy includes the "
       f"{meta.get('backlog_time')} s stop); {bl['checksum']} (not matching at once: {bl['outcomes']}); "
       f"{bl['cutover']}; attempts: {bl['attempts']}")
     for e in bl["errors"][:6]:
         P(f"  backlog log: {e}")
+
+def drain_from_progress_lines(cont, per_trx, ref_rate):
+    """The drain rate from lockstep's own lines while its copy waits for the
+    applier ("copy waiting: the applier is N transactions behind", every 2 s),
+    counted only between lines that show progress: after a long SIGSTOP the
+    binlog stream can stall until lockstep's read timeout reconnects it, which
+    the checkpoint figure above includes."""
+    pattern = re.compile(r"copy waiting: the applier is (\d+) transactions behind")
+    waits = [(t, int(m[1])) for t, text in stamped("backlog.log") if t >= cont
+             for m in [pattern.search(text)] if m]
+    steps = list(zip(waits, waits[1:]))
+    moving = [(a, b) for a, b in steps if b[1] < a[1]]
+    if not moving:
+        P("no applier progress lines after SIGCONT (the copy never waited for the applier "
+          "for 2 s or more)")
+        return
+    took = sum(b[0] - a[0] for a, b in moving)
+    applied = sum(a[1] - b[1] for a, b in moving)
+    stalled = sum(b[0] - a[0] for a, b in steps if b[1] >= a[1])
+    rate = applied / took * per_trx
+    reconnects = sum(1 for t, text in stamped("backlog.log") if t >= cont and "binlog: unavailable" in text)
+    P(f"while draining (lockstep's progress lines, every 2 s while the copy waits): {applied} "
+      f"transactions in {took:.1f} s = {applied / took:.0f} transactions/s = {rate:.0f} row events/s"
+      + (f" = {rate / ref_rate:.2f}x the load's rate (target >= 3x: "
+         f"{'met' if rate >= 3 * ref_rate else 'MISSED'})" if ref_rate > 0 else ""))
+    if stalled > 0:
+        P(f"no progress for {stalled:.1f} s between those lines"
+          + (f"; the binlog stream was reconnected {reconnects} time(s) after SIGCONT" if reconnects else ""))
 
 section("\n## 3. Applier on a backlog", backlog)
 

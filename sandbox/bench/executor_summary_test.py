@@ -110,6 +110,12 @@ def craft(d, finished):
     if not finished:
         backlog = [line for line in backlog if "verifying -> ready" not in line[1]
                    and "cut" not in line[1] and "checksum passed" not in line[1]]
+    # The copy waits for the applier after SIGCONT; the stream stalls once.
+    backlog += [(231.2, "[info] [dc1] copy waiting: the applier is 15000 transactions behind the binlog"),
+                (233.2, "[info] [dc1] copy waiting: the applier is 15000 transactions behind the binlog"),
+                (234.0, "[warning] [dc1] binlog: unavailable: dc1: reading the binlog: Lost connection"),
+                (235.2, "[info] [dc1] copy waiting: the applier is 9000 transactions behind the binlog"),
+                (237.2, "[info] [dc1] copy waiting: the applier is 3000 transactions behind the binlog")]
     write(d, "backlog.log", stamped(backlog))
     result("backlog", 195, 260 if finished else 290, 0 if finished else "timeout")
     time_file("backlog", 61440)
@@ -166,6 +172,11 @@ class SummaryTest(unittest.TestCase):
         self.assertNotIn("did not finish", out)
         self.assertIn("| lockstep | copy (20.0 s) |", out)
         self.assertIn("drained at the checkpoint", out)
+        self.assertIn("while draining (lockstep's progress lines, every 2 s while the copy waits): "
+                      "12000 transactions in 4.0 s = 3000 transactions/s = 12000 row events/s = "
+                      "6.00x the load's rate (target >= 3x: met)", out)
+        self.assertIn("no progress for 2.0 s between those lines; the binlog stream was "
+                      "reconnected 1 time(s) after SIGCONT", out)
 
     def test_a_second_idle_round_compares_each_tools_best(self):
         with tempfile.TemporaryDirectory() as d:
