@@ -96,6 +96,7 @@ class ChangeApplier {
   Status ApplyPart(Connection* conn, const Part& part) const;
   std::vector<std::string> Render(const binlog::Row& row) const;
   std::vector<std::string> KeyOf(const std::vector<std::string>& rendered) const;
+  std::vector<std::string> RenderKey(const binlog::Row& row) const;  // the key columns only
 
   std::vector<Connection*> sessions_;
   ApplierTarget target_;

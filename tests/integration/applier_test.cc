@@ -159,7 +159,7 @@ TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
 // be split by key over the applier's two sessions.
 constexpr const char* kBigTransaction[] = {
     "START TRANSACTION",
-    "INSERT INTO apply.{t} (id, n, u) SELECT seq, seq, seq FROM apply.seq_1_to_3000",
+    "INSERT INTO apply.{t} (id, n, u) SELECT seq, seq, seq FROM apply.seq_1_to_6000",
     "UPDATE apply.{t} SET n = n * 2 WHERE id % 3 = 0",
     "DELETE FROM apply.{t} WHERE id % 5 = 0",
     "UPDATE apply.{t} SET id = id + 10000 WHERE id % 7 = 0",  // primary keys move
@@ -188,7 +188,7 @@ TEST_F(ApplierTest, LargeBatchesAreSplitOverSessionsWhereTheKeyIsTheOnlyUniqueOn
   Status waited = started->loop->WaitApplied(end, 20000);
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   EXPECT_EQ(Contents(*c, "_p_new", "id, n, u"), Contents(*c, "p", "id, n, u"));
-  EXPECT_EQ(Contents(*c, "_p_new", "COUNT(*)"), "2400|\n");
+  EXPECT_EQ(Contents(*c, "_p_new", "COUNT(*)"), "4800|\n");
   EXPECT_EQ(started->loop->batches_split(), 1u);
 }
 
