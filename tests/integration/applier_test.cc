@@ -10,10 +10,28 @@
 namespace lockstep::testing {
 namespace {
 
+// One transaction of thousands of changes nets to one batch large enough to
+// be split by key over the applier's two sessions.
+constexpr const char* kBigTransaction[] = {
+    "START TRANSACTION",
+    "INSERT INTO apply.{t} (id, n, u) SELECT seq, seq, seq FROM apply.seq_1_to_6000",
+    "UPDATE apply.{t} SET n = n * 2 WHERE id % 3 = 0",
+    "DELETE FROM apply.{t} WHERE id % 5 = 0",
+    "UPDATE apply.{t} SET id = id + 10000 WHERE id % 7 = 0",  // primary keys move
+    "UPDATE apply.{t} SET u = u + 100000 WHERE id % 11 = 0",
+    "COMMIT",
+};
+
+Status RunBigTransaction(Connection& c, const std::string& table) {
+  for (std::string st : kBigTransaction) {
+    if (size_t at = st.find("{t}"); at != std::string::npos) st.replace(at, 3, table);
+    LOCKSTEP_RETURN_IF_ERROR(c.Execute(st));
+  }
+  return Status::Ok();
+}
+
 class ApplierTest : public SandboxSuite<1> {
  protected:
-
-
   static std::string Contents(Connection& c, const std::string& table, const std::string& cols) {
     auto r = c.Query("SELECT " + cols + " FROM apply." + table + " ORDER BY id");
     EXPECT_TRUE(r.ok()) << r.status().ToString();
@@ -61,6 +79,31 @@ class ApplierTest : public SandboxSuite<1> {
     LOCKSTEP_ASSIGN_OR_RETURN(started.loop,
                               ApplierLoop::Start(started.options, std::move(applier_sessions),
                                                  {"apply", table, shadow}, started.mapping));
+    return started;
+  }
+
+  // Waits until the applier has applied everything in the binlog now.
+  static Status WaitAppliedNow(Connection& c, ApplierLoop& loop) {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto end, c.QueryValue("SELECT @@gtid_binlog_pos"));
+    return loop.WaitApplied(end.value_or(""), 20000);
+  }
+
+  // apply.<table> with `columns`, its shadow changed by `shadow_change`, an
+  // applier on both, and RunBigTransaction on the table.
+  static Result<Started> StartOnBigTransaction(Connection& c, const std::string& table,
+                                                 const std::string& columns,
+                                                 const std::string& shadow_change,
+                                                 uint32_t server_id) {
+    const std::string shadow = "_" + table + "_new";
+    for (const std::string& st :
+         {std::string("CREATE DATABASE IF NOT EXISTS apply"),
+          "CREATE TABLE apply." + table + " (" + columns + ")",
+          "CREATE TABLE apply." + shadow + " LIKE apply." + table,
+          "ALTER TABLE apply." + shadow + " " + shadow_change}) {
+      LOCKSTEP_RETURN_IF_ERROR(c.Execute(st));
+    }
+    LOCKSTEP_ASSIGN_OR_RETURN(auto started, StartApplier(c, table, shadow, server_id));
+    LOCKSTEP_RETURN_IF_ERROR(RunBigTransaction(c, table));
     return started;
   }
 };
@@ -154,38 +197,13 @@ TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
   EXPECT_EQ(Contents(*c, "_f_new", "id, n"), Contents(*c, "f", "id, n"));
 }
 
-
-// One transaction of thousands of changes nets to one batch large enough to
-// be split by key over the applier's two sessions.
-constexpr const char* kBigTransaction[] = {
-    "START TRANSACTION",
-    "INSERT INTO apply.{t} (id, n, u) SELECT seq, seq, seq FROM apply.seq_1_to_6000",
-    "UPDATE apply.{t} SET n = n * 2 WHERE id % 3 = 0",
-    "DELETE FROM apply.{t} WHERE id % 5 = 0",
-    "UPDATE apply.{t} SET id = id + 10000 WHERE id % 7 = 0",  // primary keys move
-    "UPDATE apply.{t} SET u = u + 100000 WHERE id % 11 = 0",
-    "COMMIT",
-};
-
-void RunBigTransaction(Connection& c, const std::string& table) {
-  for (std::string st : kBigTransaction) {
-    if (size_t at = st.find("{t}"); at != std::string::npos) st.replace(at, 3, table);
-    ASSERT_TRUE(c.Execute(st).ok()) << st;
-  }
-}
-
 TEST_F(ApplierTest, LargeBatchesAreSplitOverSessionsWhereTheKeyIsTheOnlyUniqueOne) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply.p (id INT PRIMARY KEY, n INT, u INT, KEY (n))").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply._p_new LIKE apply.p").ok());
-  ASSERT_TRUE(c->Execute("ALTER TABLE apply._p_new ADD COLUMN added INT DEFAULT 3").ok());
-  auto started = StartApplier(*c, "p", "_p_new", 4244);
+  auto started = StartOnBigTransaction(*c, "p", "id INT PRIMARY KEY, n INT, u INT, KEY (n)",
+                                       "ADD COLUMN added INT DEFAULT 3", 4244);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
-  RunBigTransaction(*c, "p");
-  const std::string end = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
-  Status waited = started->loop->WaitApplied(end, 20000);
+  Status waited = WaitAppliedNow(*c, *started->loop);
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   EXPECT_EQ(Contents(*c, "_p_new", "id, n, u"), Contents(*c, "p", "id, n, u"));
   EXPECT_EQ(Contents(*c, "_p_new", "COUNT(*)"), "4800|\n");
@@ -195,20 +213,15 @@ TEST_F(ApplierTest, LargeBatchesAreSplitOverSessionsWhereTheKeyIsTheOnlyUniqueOn
 TEST_F(ApplierTest, BatchesStayOnOneSessionWhereAnotherUniqueKeyCouldCollide) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply.q (id INT PRIMARY KEY, n INT, u INT)").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply._q_new LIKE apply.q").ok());
-  ASSERT_TRUE(c->Execute("ALTER TABLE apply._q_new ADD UNIQUE KEY (u)").ok());
-  auto started = StartApplier(*c, "q", "_q_new", 4245);
+  auto started = StartOnBigTransaction(*c, "q", "id INT PRIMARY KEY, n INT, u INT",
+                                       "ADD UNIQUE KEY (u)", 4245);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
-  RunBigTransaction(*c, "q");
   // A unique value freed by one row and taken by another, in one batch.
   ASSERT_TRUE(c->Execute("START TRANSACTION").ok());
   ASSERT_TRUE(c->Execute("UPDATE apply.q SET u = 0 WHERE id = 1").ok());
   ASSERT_TRUE(c->Execute("UPDATE apply.q SET u = 1 WHERE id = 2").ok());
   ASSERT_TRUE(c->Execute("COMMIT").ok());
-  const std::string end = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
-  Status waited = started->loop->WaitApplied(end, 20000);
+  Status waited = WaitAppliedNow(*c, *started->loop);
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   EXPECT_EQ(Contents(*c, "_q_new", "id, n, u"), Contents(*c, "q", "id, n, u"));
   EXPECT_EQ(started->loop->batches_split(), 0u);
