@@ -100,7 +100,6 @@ Result<executor::ThrottleDecision> CopyThrottle::Check() {
       }
       return Wait(100, std::move(why));
     }
-    backlog_logged_ms_.reset();
   }
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> lag, LinkLag());
   if (lag) return Wait(500, *lag);

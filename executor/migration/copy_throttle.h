@@ -92,8 +92,9 @@ class CopyThrottle final : public executor::Throttler {
   std::optional<std::string> link_lag_;  // the last link check's complaint
   std::string last_reason_;
   std::atomic<bool> quiet_and_copying_{false};
-  // While the copy waits for the applier: when it last said how far behind
-  // the applier is (every 2 s, so a DBA sees the backlog shrink).
+  // When the copy, waiting for the applier, last said how far behind the
+  // applier is: at most every 2 s, so a DBA sees the backlog shrink (also
+  // when it hovers around the limit).
   std::optional<int64_t> backlog_logged_ms_;
 };
 

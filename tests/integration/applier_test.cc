@@ -216,7 +216,8 @@ TEST_F(ApplierTest, BatchesStayOnOneSessionWhereAnotherUniqueKeyCouldCollide) {
   auto started = StartOnBigTransaction(*c, "q", "id INT PRIMARY KEY, n INT, u INT",
                                        "ADD UNIQUE KEY (u)", 4245);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
-  // A unique value freed by one row and taken by another, in one batch.
+  // A unique value freed by one row and taken by another in one transaction:
+  // only the single session's delete-then-insert order applies it.
   ASSERT_TRUE(c->Execute("START TRANSACTION").ok());
   ASSERT_TRUE(c->Execute("UPDATE apply.q SET u = 0 WHERE id = 1").ok());
   ASSERT_TRUE(c->Execute("UPDATE apply.q SET u = 1 WHERE id = 2").ok());
@@ -224,6 +225,30 @@ TEST_F(ApplierTest, BatchesStayOnOneSessionWhereAnotherUniqueKeyCouldCollide) {
   Status waited = WaitAppliedNow(*c, *started->loop);
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   EXPECT_EQ(Contents(*c, "_q_new", "id, n, u"), Contents(*c, "q", "id, n, u"));
+  EXPECT_EQ(started->loop->batches_split(), 0u);
+}
+
+// The server compares text keys by collation: 'K1' and 'k1' are one key of a
+// _ci primary key. A batch where keys change case must stay on one session,
+// where the delete of the old spelling runs before the upsert of the new.
+TEST_F(ApplierTest, BatchesOfTextKeysStayOnOneSession) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply.r (id VARCHAR(20) PRIMARY KEY, n INT) "
+                         "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci").ok());
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.r SELECT CONCAT('K', seq), seq FROM apply.seq_1_to_6000").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply._r_new LIKE apply.r").ok());
+  ASSERT_TRUE(c->Execute("ALTER TABLE apply._r_new ADD COLUMN added INT DEFAULT 3").ok());
+  ASSERT_TRUE(c->Execute("INSERT INTO apply._r_new (id, n) SELECT id, n FROM apply.r").ok());
+  auto started = StartApplier(*c, "r", "_r_new", 4246);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ASSERT_TRUE(c->Execute("UPDATE apply.r SET id = LOWER(id), n = n + 1").ok());
+  Status waited = WaitAppliedNow(*c, *started->loop);
+  ASSERT_TRUE(waited.ok()) << waited.ToString();
+  const std::string cols = "HEX(id), n";
+  EXPECT_EQ(Contents(*c, "_r_new", cols), Contents(*c, "r", cols));
+  EXPECT_EQ(Contents(*c, "_r_new", "COUNT(*)"), "6000|\n");
   EXPECT_EQ(started->loop->batches_split(), 0u);
 }
 
