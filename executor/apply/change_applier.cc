@@ -1,5 +1,6 @@
 #include "executor/apply/change_applier.h"
 
+#include <cctype>
 #include <chrono>
 #include <functional>
 #include <thread>
@@ -10,18 +11,6 @@
 
 namespace lockstep {
 namespace {
-
-// Statements that name the table being migrated change its shape under the
-// applier's feet. A conservative textual test: the ALTER/DROP/RENAME verbs
-// with the table's name anywhere in the statement.
-bool AltersTable(const binlog::Statement& st, const std::string& table) {
-  std::string upper;
-  for (char c : st.text.substr(0, 16)) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const bool ddl = upper.rfind("ALTER", 0) == 0 || upper.rfind("DROP", 0) == 0 ||
-                   upper.rfind("RENAME", 0) == 0 || upper.rfind("TRUNCATE", 0) == 0;
-  return ddl && st.text.find(table) != std::string::npos &&
-         st.text.find("_" + table + "_") == std::string::npos;  // lockstep's own artifacts
-}
 
 bool IsIntegerLiteral(const std::string& s) {
   const size_t digits = !s.empty() && s[0] == '-' ? 1 : 0;
@@ -51,6 +40,32 @@ int CompareLiteral(const std::string& a, const std::string& b) {
 constexpr size_t kMinRowsToSplit = 4096;
 
 }  // namespace
+
+namespace {
+
+bool IsIdentifierChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
+
+}  // namespace
+
+bool StatementChangesTable(std::string_view text, std::string_view table) {
+  std::string verb;
+  for (char c : text.substr(0, 16)) verb += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const bool ddl = verb.rfind("ALTER", 0) == 0 || verb.rfind("DROP", 0) == 0 ||
+                   verb.rfind("RENAME", 0) == 0 || verb.rfind("TRUNCATE", 0) == 0;
+  if (!ddl || table.empty()) return false;
+  // lockstep's own statements name its artifacts (_t_new, _t_old).
+  if (text.find("_" + std::string(table) + "_") != std::string_view::npos) return false;
+  for (size_t at = text.find(table); at != std::string_view::npos; at = text.find(table, at + 1)) {
+    const size_t end = at + table.size();
+    if ((at == 0 || !IsIdentifierChar(text[at - 1])) &&
+        (end == text.size() || !IsIdentifierChar(text[end]))) {
+      return true;
+    }
+  }
+  return false;
+}
 
 bool ChangeApplier::KeyOrder::operator()(const std::vector<std::string>& a,
                                          const std::vector<std::string>& b) const {
@@ -95,7 +110,7 @@ std::vector<std::string> ChangeApplier::RenderKey(const binlog::Row& row) const 
 
 Status ChangeApplier::Net(const binlog::Transaction& trx, NetChanges& net) {
   for (const auto& st : trx.statements) {
-    if (AltersTable(st, target_.table)) {
+    if (StatementChangesTable(st.text, target_.table)) {
       return Status::FailedPrecondition("the table was changed by another statement during the "
                                         "migration (" + trx.gtid.ToString() + "): " +
                                         st.text.substr(0, 200));

@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/status.h"
@@ -25,6 +26,12 @@
 #include "executor/binlog/transaction_reader.h"
 
 namespace lockstep {
+
+// Whether a statement of the binlog changes `table`'s shape under the
+// applier's feet: an ALTER, DROP, RENAME or TRUNCATE naming it (as a whole
+// identifier, anywhere in the statement: conservative). lockstep's own
+// statements, which name its artifacts (_t_new, _t_old), do not count.
+bool StatementChangesTable(std::string_view text, std::string_view table);
 
 struct ApplierTarget {
   std::string schema;

@@ -2,6 +2,9 @@
 // live table, replayed from the binlog, leaves the shadow table equal to it.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "db/sql.h"
 #include "executor/apply/applier_loop.h"
 #include "planner/sql/create_table_parser.h"
@@ -226,6 +229,48 @@ TEST_F(ApplierTest, BatchesStayOnOneSessionWhereAnotherUniqueKeyCouldCollide) {
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   EXPECT_EQ(Contents(*c, "_q_new", "id, n, u"), Contents(*c, "q", "id, n, u"));
   EXPECT_EQ(started->loop->batches_split(), 0u);
+}
+
+// A part that cannot commit fails the whole batch even though the other part
+// committed: the applied position stays before the batch, and a replay from
+// there converges.
+TEST_F(ApplierTest, AFailedPartFailsTheBatchAndAReplayConverges) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply.s (id INT PRIMARY KEY, n INT)").ok());
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.s SELECT seq, seq FROM apply.seq_1_to_6000").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply._s_new LIKE apply.s").ok());
+  ASSERT_TRUE(c->Execute("INSERT INTO apply._s_new SELECT * FROM apply.s").ok());
+  // The part that writes row 4321 fails, with an error no retry cures.
+  ASSERT_TRUE(c->Execute("CREATE TRIGGER apply.s_fails BEFORE UPDATE ON apply._s_new FOR EACH ROW "
+                         "IF NEW.id = 4321 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
+                         "'this part fails'; END IF").ok());
+  auto started = StartApplier(*c, "s", "_s_new", 4247);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  const std::string before = started->loop->applied_position();
+  ASSERT_TRUE(c->Execute("UPDATE apply.s SET n = -n").ok());
+  for (int i = 0; i < 200 && started->loop->status().ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const Status failed = started->loop->status();
+  ASSERT_FALSE(failed.ok()) << "the batch did not fail";
+  EXPECT_NE(failed.ToString().find("this part fails"), std::string::npos) << failed.ToString();
+  EXPECT_EQ(started->loop->applied_position(), before);
+  EXPECT_NE(Contents(*c, "_s_new", "SUM(n < 0)"), "0|\n") << "the other part committed";
+  EXPECT_NE(Contents(*c, "_s_new", "id, n"), Contents(*c, "s", "id, n"));
+
+  started->loop->Stop();
+  ASSERT_TRUE(c->Execute("DROP TRIGGER apply.s_fails").ok());
+  auto sessions = Sessions(2);
+  ASSERT_TRUE(sessions.ok());
+  auto replay = ApplierLoop::Start(started->options, std::move(*sessions), {"apply", "s", "_s_new"},
+                                   started->mapping);
+  ASSERT_TRUE(replay.ok()) << replay.status().ToString();
+  Status waited = WaitAppliedNow(*c, **replay);
+  ASSERT_TRUE(waited.ok()) << waited.ToString();
+  EXPECT_EQ(Contents(*c, "_s_new", "id, n"), Contents(*c, "s", "id, n"));
+  EXPECT_EQ((*replay)->batches_split(), 1u);
 }
 
 // The server compares text keys by collation: 'K1' and 'k1' are one key of a

@@ -51,6 +51,22 @@ TEST(ApplierStatementsTest, UpsertUpdatesEveryColumnButTheKey) {
             "INSERT INTO `s`.`t` (`a`,`b`) VALUES (1,2) ON DUPLICATE KEY UPDATE `a`=`a`");
 }
 
+TEST(ApplierStatementsTest, StatementsThatChangeTheTableNameItAsAWholeIdentifier) {
+  EXPECT_TRUE(StatementChangesTable("ALTER TABLE s ADD COLUMN x INT", "s"));
+  EXPECT_TRUE(StatementChangesTable("alter table `app`.`s` drop column n", "s"));
+  EXPECT_TRUE(StatementChangesTable("DROP TABLE app.s", "s"));
+  EXPECT_TRUE(StatementChangesTable("RENAME TABLE s TO s2", "s"));
+  EXPECT_TRUE(StatementChangesTable("TRUNCATE s", "s"));
+  // Other tables whose names contain the table's.
+  EXPECT_FALSE(StatementChangesTable("DROP TRIGGER apply.s_fails", "s"));
+  EXPECT_FALSE(StatementChangesTable("DROP TABLE sales", "s"));
+  EXPECT_FALSE(StatementChangesTable("ALTER TABLE users ADD INDEX (name)", "s"));
+  // Not DDL, and lockstep's own statements.
+  EXPECT_FALSE(StatementChangesTable("INSERT INTO s VALUES (1)", "s"));
+  EXPECT_FALSE(StatementChangesTable("RENAME TABLE `t` TO `_t_old`, `_t_new` TO `t`", "t"));
+  EXPECT_FALSE(StatementChangesTable("DROP TABLE IF EXISTS `app`.`_t_new`", "t"));
+}
+
 }  // namespace
 }  // namespace lockstep
 
