@@ -114,7 +114,18 @@ class ApplierHooks final : public ApplierHealth,
     return store_.SaveCheckpoint(id_, dc_, cp);
   }
 
+  // From now on every chunk the checksum finds equal (with all before it)
+  // moves the DC's checksum watermark, so that a resume repeats at most one
+  // chunk of the checksum. A chunk that still differs stops it there.
+  void SaveChecksumProgress() { save_checksum_progress_ = true; }
+
   Status ChunkChecked(const executor::ChecksumChunkResult& r) override {
+    if (r.outcome == executor::ChecksumChunkResult::Outcome::kMismatch) {
+      save_checksum_progress_ = false;
+    } else if (save_checksum_progress_) {
+      LOCKSTEP_RETURN_IF_ERROR(store_.SaveChecksumWatermark(id_, dc_, r.upper));
+      Failpoint("after_checksum_progress");  // crash tests: verifying, part checked
+    }
     if (r.outcome == executor::ChecksumChunkResult::Outcome::kMatch) return Status::Ok();
     auto appended = store_.AppendEvent(
         {id_, "lockstep", "checksum_chunk", dc_,
@@ -130,6 +141,7 @@ class ApplierHooks final : public ApplierHealth,
   const std::string dc_;
   const CopyThrottle* throttle_ = nullptr;
   executor::ChecksumTrail* trail_ = nullptr;
+  bool save_checksum_progress_ = false;
 };
 
 // The checksum trail's view of the applier: its own session for reading the
@@ -309,6 +321,10 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     if (!copy_result.ok()) return copy_result.status();
     const executor::CopyOutcome& copied = *copy_result;
     if (copied.stopped) return Stopped(operators, "the copy", *copied.stopped);
+    if (checked_while_copying && checked_while_copying->passed) {
+      LOCKSTEP_RETURN_IF_ERROR(
+          store_.SaveChecksumWatermark(id, dc_.name, checked_while_copying->checked_upto));
+    }
     log->info("copy done: {} rows at {:.0f} rows/s", copied.progress.rows_copied,
               copied.progress.rows_per_second);
     LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCopying, Phase::kVerifying, "checksum"));
@@ -318,11 +334,20 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   if (phase == Phase::kVerifying) {
     LOCKSTEP_ASSIGN_OR_RETURN(auto checksum_conn, factory_.Connect(dc_));
     hooks.set_throttle(&checksum_throttle);
+    hooks.SaveChecksumProgress();
     executor::ChunkChecksum checksum(*checksum_conn, info, hooks, checksum_throttle, hooks, clock_,
                                      sleeper);
-    LOCKSTEP_ASSIGN_OR_RETURN(
-        executor::ChecksumVerdict rest,
-        checksum.Run(checked_while_copying ? checked_while_copying->checked_upto : std::nullopt));
+    // Where the checksum starts: after what the trail checked while copying,
+    // or, resumed in this phase, after what an earlier run found equal.
+    std::optional<std::string> start_after;
+    if (checked_while_copying) {
+      start_after = checked_while_copying->checked_upto;
+    } else {
+      LOCKSTEP_ASSIGN_OR_RETURN(DcProgress progress, store_.GetDcProgress(id, dc_.name));
+      start_after = progress.checksum_watermark;
+      if (start_after) log->info("checksum resumes after {}", *start_after);
+    }
+    LOCKSTEP_ASSIGN_OR_RETURN(executor::ChecksumVerdict rest, checksum.Run(start_after));
     if (rest.stopped) return Stopped(operators, "the checksum", *rest.stopped);
     executor::ChecksumVerdict verdict = checked_while_copying.value_or(executor::ChecksumVerdict{});
     verdict.Add(rest);

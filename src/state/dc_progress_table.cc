@@ -11,7 +11,8 @@ namespace {
 
 constexpr char kSelectProgress[] =
     "SELECT migration_id, dc, phase, binlog_gtid, binlog_file, binlog_pos, copy_watermark, "
-    "rows_copied, rows_total_estimate, applier_events, updated_at FROM dc_progress ";
+    "rows_copied, rows_total_estimate, applier_events, updated_at, checksum_watermark "
+    "FROM dc_progress ";
 
 std::string Subject(int64_t migration_id, std::string_view dc) {
   return "migration " + std::to_string(migration_id) + " " + std::string(dc);
@@ -46,6 +47,7 @@ Result<std::vector<DcProgress>> DcProgressTable::Query(SqliteStatement& stmt) {
     p.checkpoint.rows_total_estimate = stmt.ColumnInt64(8);
     p.checkpoint.applier_events = stmt.ColumnInt64(9);
     p.updated_at = stmt.ColumnInt64(10);
+    p.checksum_watermark = stmt.ColumnOptionalText(11);
     out.push_back(std::move(p));
   }
   return out;
@@ -135,6 +137,25 @@ Status DcProgressTable::SaveCheckpoint(int64_t migration_id, std::string_view dc
                                       PhaseName(current.phase) + "); stop copying");
   }
   return tx.Commit();
+}
+
+Status DcProgressTable::SaveChecksumWatermark(int64_t migration_id, std::string_view dc,
+                                              const std::optional<std::string>& watermark) {
+  LOCKSTEP_ASSIGN_OR_RETURN(
+      SqliteStatement update,
+      db_.Prepare("UPDATE dc_progress SET checksum_watermark = ?3, updated_at = ?4 "
+                  "WHERE migration_id = ?1 AND dc = ?2 "
+                  "AND phase NOT IN ('done', 'aborted', 'failed') "
+                  "AND (SELECT phase FROM migrations WHERE id = ?1) "
+                  "    NOT IN ('done', 'aborted', 'failed')"));
+  LOCKSTEP_RETURN_IF_ERROR(update.BindAll(migration_id, dc, watermark, clock_.NowMillis()));
+  LOCKSTEP_RETURN_IF_ERROR(update.Run());
+  if (db_.Changes() != 1) {
+    return Status::FailedPrecondition(Subject(migration_id, dc) +
+                                      ": checksum watermark refused: no such DC, or the migration or the DC is "
+                                      "finished");
+  }
+  return Status::Ok();
 }
 
 }  // namespace lockstep

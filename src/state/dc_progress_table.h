@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -40,6 +42,11 @@ class DcProgressTable {
   //   terminal phase (an executor that missed an abort must stop, not go on).
   [[nodiscard]] Status SaveCheckpoint(int64_t migration_id, std::string_view dc,
                                       const Checkpoint& checkpoint);
+
+  // Replaces the DC's checksum watermark (DcProgress::checksum_watermark).
+  //   FailedPrecondition: no such DC, or it is in a terminal phase.
+  [[nodiscard]] Status SaveChecksumWatermark(int64_t migration_id, std::string_view dc,
+                                             const std::optional<std::string>& watermark);
 
  private:
   Result<std::vector<DcProgress>> Query(SqliteStatement& stmt);

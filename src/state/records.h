@@ -68,6 +68,9 @@ struct DcProgress {
   std::string dc;
   Phase phase = Phase::kPlanned;
   Checkpoint checkpoint;
+  // The upper end (encoded key) of the last chunk the checksum found equal,
+  // with every chunk before it: a resumed checksum starts after it.
+  std::optional<std::string> checksum_watermark;
   int64_t updated_at = 0;
 };
 

@@ -167,9 +167,17 @@ CREATE TABLE runner_leases (
 ) STRICT;
 )sql";
 
-constexpr std::array<SchemaStep, 2> kSteps{{
+// Version 3: how far the checksum after the copy got, so that a resume in
+// `verifying` repeats at most one chunk of it (encoded key, like
+// copy_watermark; NULL: from the first row).
+constexpr const char* kSchemaV3 = R"sql(
+ALTER TABLE dc_progress ADD COLUMN checksum_watermark TEXT;
+)sql";
+
+constexpr std::array<SchemaStep, 3> kSteps{{
     {1, "initial schema", kSchemaV1},
     {2, "runner leases", kSchemaV2},
+    {3, "checksum watermark", kSchemaV3},
 }};
 
 }  // namespace

@@ -120,6 +120,12 @@ Status StateStore::SaveCheckpoint(int64_t migration_id, std::string_view dc,
   return dc_progress_.SaveCheckpoint(migration_id, dc, checkpoint);
 }
 
+Status StateStore::SaveChecksumWatermark(int64_t migration_id, std::string_view dc,
+                                         const std::optional<std::string>& watermark) {
+  std::lock_guard lock(mu_);
+  return dc_progress_.SaveChecksumWatermark(migration_id, dc, watermark);
+}
+
 Result<int64_t> StateStore::RecordArtifactPlanned(const Artifact& artifact) {
   std::lock_guard lock(mu_);
   return artifacts_.RecordPlanned(artifact);

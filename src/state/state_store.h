@@ -86,6 +86,8 @@ class StateStore {
                                          Phase to, std::string_view actor, std::string_view reason);
   [[nodiscard]] Status SaveCheckpoint(int64_t migration_id, std::string_view dc,
                                       const Checkpoint& checkpoint);
+  [[nodiscard]] Status SaveChecksumWatermark(int64_t migration_id, std::string_view dc,
+                                             const std::optional<std::string>& watermark);
 
   // --- Artifacts (artifact_table.h) ---
   [[nodiscard]] Result<int64_t> RecordArtifactPlanned(const Artifact& artifact);

@@ -195,6 +195,46 @@ TEST_F(ResumeTest, ResumedWithABacklogCatchesUpBeforeTheCutOverLocks) {
   ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
 }
 
+// Killed in the checksum after the copy, once its first chunk was found
+// equal: the resumed checksum starts after that chunk, and the table still
+// ends equal to its oracle. (The writers keep the checksum trail, which runs
+// only on an idle server, from checking anything during the copy.)
+TEST_F(ResumeTest, KilledInTheChecksumResumesAfterTheLastEqualChunk) {
+  const std::string table = "t_checksum";
+  CreateTable(table);
+  if (HasFatalFailure()) return;
+  OracleWriters writers(*sandbox_, "resume", table, kRows, 2);
+  const int pid = SpawnRun(table, {"LOCKSTEP_FAILPOINT=after_checksum_progress"});
+  ASSERT_GT(pid, 0);
+  const std::optional<int> status = WaitForExit(pid, 180000);
+  ASSERT_TRUE(status.has_value() && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
+      << "the failpoint after_checksum_progress was not hit";
+  std::optional<std::string> saved;
+  {
+    auto store = StateStore::Open(sandbox_->topology().state_db_path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto m = (*store)->ActiveMigrationFor("resume", table);
+    ASSERT_TRUE(m.ok() && m->has_value());
+    EXPECT_EQ((*m)->phase, Phase::kVerifying) << PhaseName((*m)->phase);
+    auto progress = (*store)->GetDcProgress((*m)->id, "dc1");
+    ASSERT_TRUE(progress.ok()) << progress.status().ToString();
+    saved = progress->checksum_watermark;
+  }
+  ASSERT_TRUE(saved.has_value()) << "no checksum watermark after the first equal chunk";
+  std::vector<std::string> resume_args{"resume"};
+  const auto change = Change(table);
+  resume_args.insert(resume_args.end(), change.begin(), change.end());
+  resume_args.push_back("--yes");
+  CommandOutput resumed = RunLockstep(resume_args);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  writers.Stop();
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.err.find("checksum resumes after " + *saved), std::string::npos) << resumed.err;
+  auto c = Dc(1);
+  EXPECT_EQ(DiffAgainstOracle(*c, "resume", table), "");
+  ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
+}
+
 TEST_F(ResumeTest, ResumeRefusesAnotherChangeAndAPurgedBinlog) {
   const std::string table = "t_refusals";
   auto c = Dc(1);

@@ -122,6 +122,28 @@ TEST_F(StateLifecycleTest, CheckpointValidationAndUnknownDc) {
   EXPECT_TRUE(store_->GetDcProgress(id_, "dc9").status().IsNotFound());
 }
 
+TEST_F(StateLifecycleTest, ChecksumWatermarkIsKeptApartFromTheCopysCheckpoint) {
+  auto fresh = store_->GetDcProgress(id_, "dc1");
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ(fresh->checksum_watermark, std::nullopt);
+  ASSERT_TRUE(store_->SaveChecksumWatermark(id_, "dc1", std::string("[500]")).ok());
+  // A copy checkpoint replaces its own fields only.
+  Checkpoint copied;
+  copied.copy_watermark = "[900]";
+  ASSERT_TRUE(store_->SaveCheckpoint(id_, "dc1", copied).ok());
+  auto got = store_->GetDcProgress(id_, "dc1");
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_EQ(got->checksum_watermark, std::optional<std::string>("[500]"));
+  EXPECT_EQ(got->checkpoint.copy_watermark, std::optional<std::string>("[900]"));
+  ASSERT_TRUE(store_->SaveChecksumWatermark(id_, "dc1", std::nullopt).ok());
+  EXPECT_EQ(store_->GetDcProgress(id_, "dc1")->checksum_watermark, std::nullopt);
+  EXPECT_EQ(store_->SaveChecksumWatermark(id_, "dc9", std::string("[1]")).code(),
+            StatusCode::kFailedPrecondition);
+  Walk({Phase::kAborted});
+  EXPECT_EQ(store_->SaveChecksumWatermark(id_, "dc1", std::string("[600]")).code(),
+            StatusCode::kFailedPrecondition);
+}
+
 TEST_F(StateLifecycleTest, CheckpointRefusedOnceMigrationIsTerminal) {
   Walk({Phase::kAborted});
   Status s = store_->SaveCheckpoint(id_, "dc1", Checkpoint{});
