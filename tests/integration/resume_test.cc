@@ -54,15 +54,29 @@ class ResumeTest : public SandboxSuite<1>, public ::testing::WithParamInterface<
     return SpawnLockstep(args, extra_env);
   }
 
+  // `lockstep resume --yes` of Change(table), to its end.
+  static CommandOutput Resume(const std::string& table) {
+    std::vector<std::string> args{"resume"};
+    const auto change = Change(table);
+    args.insert(args.end(), change.begin(), change.end());
+    args.push_back("--yes");
+    return RunLockstep(args);
+  }
+
+  // `lockstep run` of Change(table), which must die of SIGKILL at `failpoint`.
+  static void RunToFailpoint(const std::string& table, const std::string& failpoint) {
+    const int pid = SpawnRun(table, {"LOCKSTEP_FAILPOINT=" + failpoint});
+    ASSERT_GT(pid, 0);
+    const std::optional<int> status = WaitForExit(pid, 180000);
+    ASSERT_TRUE(status.has_value() && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
+        << "the failpoint " << failpoint << " was not hit";
+  }
+
   // `lockstep resume` of Change(table) while the writers run on, then the
   // writers stop and the table must equal its oracle.
   static void ResumeAndCompare(const std::string& table, OracleWriters& writers,
                                const std::string& killed_in) {
-    std::vector<std::string> resume_args{"resume"};
-    const auto change = Change(table);
-    resume_args.insert(resume_args.end(), change.begin(), change.end());
-    resume_args.push_back("--yes");
-    CommandOutput resumed = RunLockstep(resume_args);
+    CommandOutput resumed = Resume(table);
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     writers.Stop();
     ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
@@ -165,11 +179,8 @@ TEST_F(ResumeTest, ResumedWithABacklogCatchesUpBeforeTheCutOverLocks) {
   const std::string table = "t_backlog";
   CreateTable(table);
   if (HasFatalFailure()) return;
-  const int pid = SpawnRun(table, {"LOCKSTEP_FAILPOINT=after_verified"});
-  ASSERT_GT(pid, 0);
-  const std::optional<int> status = WaitForExit(pid, 120000);
-  ASSERT_TRUE(status.has_value() && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
-      << "the failpoint after_verified was not hit";
+  RunToFailpoint(table, "after_verified");
+  if (HasFatalFailure()) return;
   auto c = Dc(1);
   for (int round = 0; round < 3; ++round) {
     for (const char* t : {"oracle", ""}) {
@@ -178,11 +189,7 @@ TEST_F(ResumeTest, ResumedWithABacklogCatchesUpBeforeTheCutOverLocks) {
                              std::to_string(round) + ", LEFT(c, 20))").ok());
     }
   }
-  std::vector<std::string> resume_args{"resume"};
-  const auto change = Change(table);
-  resume_args.insert(resume_args.end(), change.begin(), change.end());
-  resume_args.push_back("--yes");
-  CommandOutput resumed = RunLockstep(resume_args);
+  CommandOutput resumed = Resume(table);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
   // (An attempt may still fail on InnoDB's statistics update, which briefly
   // locks _t_new after that many changes, and be retried.)
@@ -204,11 +211,8 @@ TEST_F(ResumeTest, KilledInTheChecksumResumesAfterTheLastEqualChunk) {
   CreateTable(table);
   if (HasFatalFailure()) return;
   OracleWriters writers(*sandbox_, "resume", table, kRows, 2);
-  const int pid = SpawnRun(table, {"LOCKSTEP_FAILPOINT=after_checksum_progress"});
-  ASSERT_GT(pid, 0);
-  const std::optional<int> status = WaitForExit(pid, 180000);
-  ASSERT_TRUE(status.has_value() && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
-      << "the failpoint after_checksum_progress was not hit";
+  RunToFailpoint(table, "after_checksum_progress");
+  if (HasFatalFailure()) return;
   std::optional<std::string> saved;
   {
     auto store = StateStore::Open(sandbox_->topology().state_db_path);
@@ -221,11 +225,7 @@ TEST_F(ResumeTest, KilledInTheChecksumResumesAfterTheLastEqualChunk) {
     saved = progress->checksum_watermark;
   }
   ASSERT_TRUE(saved.has_value()) << "no checksum watermark after the first equal chunk";
-  std::vector<std::string> resume_args{"resume"};
-  const auto change = Change(table);
-  resume_args.insert(resume_args.end(), change.begin(), change.end());
-  resume_args.push_back("--yes");
-  CommandOutput resumed = RunLockstep(resume_args);
+  CommandOutput resumed = Resume(table);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   writers.Stop();
   ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
