@@ -253,12 +253,26 @@ TEST_F(ResumeTest, ResumeRefusesAnotherChangeAndAPurgedBinlog) {
   ::waitpid(pid, nullptr, 0);
   ASSERT_TRUE(reached);
 
+  // A refused or unconfirmed resume touches nothing: the shadow and the
+  // checkpoint survive it (gh-ost #1769: a dry-run resume dropped the shadow).
+  auto shadow_kept = [&] {
+    auto found = c->Query(sql::ExistingTables("resume", {ShadowTableName(table)}));
+    return found.ok() && found->rows.size() == 1;
+  };
+  std::vector<std::string> unconfirmed{"resume"};
+  unconfirmed.insert(unconfirmed.end(), base.begin(), base.end());
+  CommandOutput asked = RunLockstep(unconfirmed);
+  EXPECT_EQ(asked.exit_code, 2) << asked.out << asked.err;
+  EXPECT_NE(asked.err.find("--yes"), std::string::npos) << asked.err;
+  EXPECT_TRUE(shadow_kept()) << "a resume without --yes touched the shadow";
+
   std::vector<std::string> other{"resume"};
   other.insert(other.end(), base.begin(), base.end());
   other.insert(other.end(), {"--alter", "ADD COLUMN note BIGINT", "--yes"});
   CommandOutput refused = RunLockstep(other);
   EXPECT_EQ(refused.exit_code, 3) << refused.out << refused.err;
   EXPECT_NE(refused.err.find("is not the one migration"), std::string::npos) << refused.err;
+  EXPECT_TRUE(shadow_kept()) << "a refused resume touched the shadow";
 
   // Writes after the checkpoint, then every binlog holding the checkpoint purged.
   ASSERT_TRUE(c->Execute("UPDATE resume." + table + " SET k = k + 1 WHERE id <= 100").ok());
@@ -281,6 +295,12 @@ TEST_F(ResumeTest, ResumeRefusesAnotherChangeAndAPurgedBinlog) {
   CommandOutput purged = RunLockstep(same);
   EXPECT_EQ(purged.exit_code, 3) << purged.out << purged.err;
   EXPECT_NE(purged.err.find("no longer holds position"), std::string::npos) << purged.err;
+  EXPECT_TRUE(shadow_kept()) << "a resume refused for a purged binlog touched the shadow";
+  auto store = StateStore::Open(sandbox_->topology().state_db_path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto m = (*store)->ActiveMigrationFor("resume", table);
+  ASSERT_TRUE(m.ok() && m->has_value()) << "the refusals ended the migration";
+  EXPECT_EQ((*m)->phase, Phase::kCopying) << PhaseName((*m)->phase);
   ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
 }
 
