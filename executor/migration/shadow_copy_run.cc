@@ -189,6 +189,14 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id));
   Phase phase = record.phase;
   LOCKSTEP_ASSIGN_OR_RETURN(DcProgress progress, store_.GetDcProgress(id, dc_.name));
+  if (progress.phase != phase) {
+    // Step() moves the migration, then this DC, in two transactions: a crash
+    // between them leaves the DC one step behind. Finish that step.
+    log->info("completing step {} -> {} for {} after a restart", PhaseName(progress.phase),
+              PhaseName(phase), dc_.name);
+    LOCKSTEP_RETURN_IF_ERROR(store_.TransitionDcPhase(id, dc_.name, progress.phase, phase, actor_,
+                                                      "completed after a restart"));
+  }
   const Checkpoint& checkpoint = progress.checkpoint;
   LOCKSTEP_ASSIGN_OR_RETURN(auto ddl_conn, factory_.Connect(dc_));
 

@@ -202,6 +202,31 @@ TEST_F(ResumeTest, ResumedWithABacklogCatchesUpBeforeTheCutOverLocks) {
   ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
 }
 
+// A crash between the two halves of a step (the migration moved to
+// cutting_over, its DC still ready) is completed on resume, not refused.
+TEST_F(ResumeTest, AStepHalfDoneBeforeACrashIsCompletedOnResume) {
+  const std::string table = "t_half_step";
+  CreateTable(table);
+  if (HasFatalFailure()) return;
+  RunToFailpoint(table, "after_verified");
+  if (HasFatalFailure()) return;
+  {
+    auto store = StateStore::Open(sandbox_->topology().state_db_path);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto m = (*store)->ActiveMigrationFor("resume", table);
+    ASSERT_TRUE(m.ok() && m->has_value());
+    ASSERT_TRUE((*store)->TransitionPhase((*m)->id, Phase::kReady, Phase::kCuttingOver, "test",
+                                         "the first half of a step").ok());
+  }
+  CommandOutput resumed = Resume(table);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.err.find("completing step ready -> cutting_over"), std::string::npos)
+      << resumed.err;
+  auto c = Dc(1);
+  EXPECT_EQ(DiffAgainstOracle(*c, "resume", table), "");
+  ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
+}
+
 // Killed in the checksum after the copy, once its first chunk was found
 // equal: the resumed checksum starts after that chunk, and the table still
 // ends equal to its oracle. (The writers keep the checksum trail, which runs
