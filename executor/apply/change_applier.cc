@@ -39,10 +39,6 @@ int CompareLiteral(const std::string& a, const std::string& b) {
 // thread competing with the application's.
 constexpr size_t kMinRowsToSplit = 4096;
 
-}  // namespace
-
-namespace {
-
 bool IsIdentifierChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
 }
