@@ -190,8 +190,10 @@ Status ChangeApplier::ApplyBatch(const std::vector<binlog::Transaction>& batch,
   std::hash<std::string> hash;
   for (auto& [key, row] : net) {
     size_t h = 0;
-    for (const auto& literal : key) h = h * 31 + hash(literal);
-    Part& part = parts[ways == 1 ? 0 : h % ways];  // each part stays in key order
+    if (ways > 1) {
+      for (const auto& literal : key) h = h * 31 + hash(literal);
+    }
+    Part& part = parts[h % ways];  // each part stays in key order
     if (!row || !mapping_.key_is_only_unique) part.delete_keys.push_back(key);
     if (row) part.rows.push_back(std::move(*row));
   }
