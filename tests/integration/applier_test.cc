@@ -91,6 +91,23 @@ class ApplierTest : public SandboxSuite<1> {
     return loop.WaitApplied(end.value_or(""), 20000);
   }
 
+  // apply.<table> (`definition`: columns and options) with 6,000 rows of `select_list` over
+  // seq 1..6000, and its shadow, changed by `shadow_change` (may be empty),
+  // holding the same (id, n): a copy that has finished.
+  static Status CreateCopiedPair(Connection& c, const std::string& table,
+                                 const std::string& definition, const std::string& select_list,
+                                 const std::string& shadow_change) {
+    const std::string t = "apply." + table, shadow = "apply._" + table + "_new";
+    std::vector<std::string> statements{
+        "CREATE DATABASE IF NOT EXISTS apply", "CREATE TABLE " + t + " " + definition,
+        "INSERT INTO " + t + " SELECT " + select_list + " FROM apply.seq_1_to_6000",
+        "CREATE TABLE " + shadow + " LIKE " + t};
+    if (!shadow_change.empty()) statements.push_back("ALTER TABLE " + shadow + " " + shadow_change);
+    statements.push_back("INSERT INTO " + shadow + " (id, n) SELECT id, n FROM " + t);
+    for (const auto& st : statements) LOCKSTEP_RETURN_IF_ERROR(c.Execute(st));
+    return Status::Ok();
+  }
+
   // apply.<table> with `columns`, its shadow changed by `shadow_change`, an
   // applier on both, and RunBigTransaction on the table.
   static Result<Started> StartOnBigTransaction(Connection& c, const std::string& table,
@@ -237,11 +254,8 @@ TEST_F(ApplierTest, BatchesStayOnOneSessionWhereAnotherUniqueKeyCouldCollide) {
 TEST_F(ApplierTest, AFailedPartFailsTheBatchAndAReplayConverges) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply.s (id INT PRIMARY KEY, n INT)").ok());
-  ASSERT_TRUE(c->Execute("INSERT INTO apply.s SELECT seq, seq FROM apply.seq_1_to_6000").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply._s_new LIKE apply.s").ok());
-  ASSERT_TRUE(c->Execute("INSERT INTO apply._s_new SELECT * FROM apply.s").ok());
+  Status created = CreateCopiedPair(*c, "s", "(id INT PRIMARY KEY, n INT)", "seq, seq", "");
+  ASSERT_TRUE(created.ok()) << created.ToString();
   // The part that writes row 4321 fails, with an error no retry cures.
   ASSERT_TRUE(c->Execute("CREATE TRIGGER apply.s_fails BEFORE UPDATE ON apply._s_new FOR EACH ROW "
                          "IF NEW.id = 4321 THEN SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
@@ -279,13 +293,10 @@ TEST_F(ApplierTest, AFailedPartFailsTheBatchAndAReplayConverges) {
 TEST_F(ApplierTest, BatchesOfTextKeysStayOnOneSession) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply.r (id VARCHAR(20) PRIMARY KEY, n INT) "
-                         "DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci").ok());
-  ASSERT_TRUE(c->Execute("INSERT INTO apply.r SELECT CONCAT('K', seq), seq FROM apply.seq_1_to_6000").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply._r_new LIKE apply.r").ok());
-  ASSERT_TRUE(c->Execute("ALTER TABLE apply._r_new ADD COLUMN added INT DEFAULT 3").ok());
-  ASSERT_TRUE(c->Execute("INSERT INTO apply._r_new (id, n) SELECT id, n FROM apply.r").ok());
+  Status created = CreateCopiedPair(
+      *c, "r", "(id VARCHAR(20) PRIMARY KEY, n INT) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
+      "CONCAT('K', seq), seq", "ADD COLUMN added INT DEFAULT 3");
+  ASSERT_TRUE(created.ok()) << created.ToString();
   auto started = StartApplier(*c, "r", "_r_new", 4246);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ASSERT_TRUE(c->Execute("UPDATE apply.r SET id = LOWER(id), n = n + 1").ok());
