@@ -104,7 +104,15 @@ std::vector<std::string> ChangeApplier::RenderKey(const binlog::Row& row) const 
   return key;
 }
 
-Status ChangeApplier::Net(const binlog::Transaction& trx, NetChanges& net) {
+bool ChangeApplier::LeftToCopy(const std::vector<std::string>& key,
+                              const std::optional<CopyFrontier>& frontier) const {
+  if (!frontier || key.size() != 1) return false;
+  const auto value = executor::ParseIntegerKey(key[0]);
+  return value && *value > frontier->copied_to && *value <= frontier->copy_upper;
+}
+
+Status ChangeApplier::Net(const binlog::Transaction& trx, const std::optional<CopyFrontier>& frontier,
+                         NetChanges& net) {
   for (const auto& st : trx.statements) {
     if (StatementChangesTable(st.text, target_.table)) {
       return Status::FailedPrecondition("the table was changed by another statement during the "
@@ -132,10 +140,21 @@ Status ChangeApplier::Net(const binlog::Transaction& trx, NetChanges& net) {
       // Only the key of a before image is needed. Rendering the whole row
       // rendered half of the images of sysbench's write mix for nothing (the
       // before images of its UPDATEs and DELETEs).
-      net[RenderKey(*change.before)] = std::nullopt;  // gone, unless re-added below
+      std::vector<std::string> key = RenderKey(*change.before);
+      if (LeftToCopy(key, frontier)) {
+        ++rows_left_to_copy_;
+      } else {
+        net[std::move(key)] = std::nullopt;  // gone, unless re-added below
+      }
     }
     if (change.after) {
       LOCKSTEP_RETURN_IF_ERROR(check_width(*change.after));
+      // The key first: a row left to the copy is not rendered at all (at the
+      // start of a copy, that is nearly every row).
+      if (frontier && LeftToCopy(RenderKey(*change.after), frontier)) {
+        ++rows_left_to_copy_;
+        continue;
+      }
       std::vector<std::string> row = Render(*change.after);
       net[KeyOf(row)] = std::move(row);
     }
@@ -145,19 +164,10 @@ Status ChangeApplier::Net(const binlog::Transaction& trx, NetChanges& net) {
 
 Status ChangeApplier::ApplyBatch(const std::vector<binlog::Transaction>& batch,
                                  const std::optional<CopyFrontier>& frontier) {
+  // The frontier is the same for the whole batch, so every image of a key
+  // is either applied or left to the copy: netting never mixes the two.
   NetChanges net;
-  for (const auto& trx : batch) LOCKSTEP_RETURN_IF_ERROR(Net(trx, net));
-  if (frontier && mapping_.key_positions.size() == 1) {
-    for (auto it = net.begin(); it != net.end();) {
-      const auto key = executor::ParseIntegerKey(it->first[0]);
-      if (key && *key > frontier->copied_to && *key <= frontier->copy_upper) {
-        it = net.erase(it);
-        ++rows_left_to_copy_;
-      } else {
-        ++it;
-      }
-    }
-  }
+  for (const auto& trx : batch) LOCKSTEP_RETURN_IF_ERROR(Net(trx, frontier, net));
   if (net.empty()) return Status::Ok();
 
   // Where the key is _t_new's only unique key, a row that exists is upserted

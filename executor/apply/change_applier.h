@@ -84,7 +84,7 @@ class ChangeApplier {
   uint64_t events_seen() const { return events_seen_; }
   // Batches split over more than one session.
   uint64_t batches_split() const { return batches_split_; }
-  // Keys left to the copy (CopyFrontier), after netting.
+  // Row images (before and after images alike) left to the copy (CopyFrontier).
   uint64_t rows_left_to_copy() const { return rows_left_to_copy_; }
 
  private:
@@ -97,7 +97,14 @@ class ChangeApplier {
     std::vector<std::vector<std::string>> rows;
   };
 
-  Status Net(const binlog::Transaction& trx, NetChanges& net);
+  // Adds `trx`'s changes of t to `net`, leaving out those of rows the copy
+  // has not read yet.
+  Status Net(const binlog::Transaction& trx, const std::optional<CopyFrontier>& frontier,
+             NetChanges& net);
+  // Whether `key` (rendered) is the copy's to read (CopyFrontier): a single
+  // integer key in (copied_to, copy_upper].
+  bool LeftToCopy(const std::vector<std::string>& key,
+                  const std::optional<CopyFrontier>& frontier) const;
   // Applies `part` in one transaction on `conn`, retrying deadlocks and lock
   // wait timeouts.
   Status ApplyPart(Connection* conn, const Part& part) const;
