@@ -40,7 +40,8 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
   std::unique_ptr<ApplierLoop> loop(new ApplierLoop(std::move(stream), std::move(shadow_sessions),
                                                     std::move(target), std::move(mapping),
                                                     options.max_batch_transactions,
-                                                    std::max<size_t>(options.max_queued_batches, 1)));
+                                                    std::max<size_t>(options.max_queued_batches, 1),
+                                                    options.read_coalesce_ms));
   loop->applied_ = *start;
   loop->apply_ = std::thread([raw = loop.get()] { raw->Apply(); });
   loop->reader_ = std::thread([raw = loop.get()] { raw->Read(); });
@@ -49,13 +50,15 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
 
 ApplierLoop::ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
                          std::vector<std::unique_ptr<Connection>> sessions, ApplierTarget target,
-                         RowImageMapping mapping, size_t max_batch, size_t max_queued)
+                         RowImageMapping mapping, size_t max_batch, size_t max_queued,
+                         int64_t read_coalesce_ms)
     : stream_(std::move(stream)),
       sessions_(std::move(sessions)),
       dc_name_(sessions_.front()->dc_name()),
       applier_(Raw(sessions_), std::move(target), std::move(mapping)),
       max_batch_(max_batch),
-      max_queued_(max_queued) {}
+      max_queued_(max_queued),
+      read_coalesce_ms_(read_coalesce_ms) {}
 
 ApplierLoop::~ApplierLoop() { Stop(); }
 
@@ -100,7 +103,9 @@ void ApplierLoop::Read() {
     batch.clear();
     return Enqueue(std::move(work));
   };
+  auto last_drain_check = std::chrono::steady_clock::now();
   while (!stop_requested_) {
+    if (read_coalesce_ms_ > 0) CoalesceReads(last_drain_check);
     auto next = reader.Next();
     if (!next.ok()) {
       Fail(next.status());  // the batch read so far is not applied: a resume reads it again
@@ -122,6 +127,19 @@ void ApplierLoop::Read() {
   std::lock_guard lock(mu_);
   reader_done_ = true;
   queue_cv_.notify_all();
+}
+
+void ApplierLoop::CoalesceReads(std::chrono::steady_clock::time_point& last_check) {
+  // One ioctl a millisecond at most: checking before every event would cost
+  // a system call per event, the very thing this saves.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_check < std::chrono::milliseconds(1)) return;
+  last_check = now;
+  if (!stream_->socket_drained()) return;
+  std::unique_lock lock(mu_);
+  queue_cv_.wait_for(lock, std::chrono::milliseconds(read_coalesce_ms_),
+                     [&] { return stop_requested_ || !flush_targets_.empty(); });
+  last_check = std::chrono::steady_clock::now();
 }
 
 void ApplierLoop::Apply() {
@@ -203,6 +221,7 @@ Status ApplierLoop::WaitApplied(const std::string& gtid_list, int64_t timeout_ms
   LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition target, binlog::GtidPosition::Parse(gtid_list));
   std::unique_lock lock(mu_);
   flush_targets_.push_back(target);
+  queue_cv_.notify_all();  // ends a coalescing wait of the reader (CoalesceReads)
   const bool done = applied_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] {
     return stopped_ || Covers(target);
   });

@@ -70,6 +70,8 @@ class BinlogStream {
   const GtidPosition& position() const { return position_; }
   // The group in progress, if Next() is inside one.
   const std::optional<Gtid>& current_gtid() const { return current_; }
+  // Whether everything the server has sent so far was read from the socket.
+  bool socket_drained() const { return session_ == nullptr || session_->SocketDrained(); }
   // Reconnections so far.
   int reconnects() const { return reconnects_; }
   // The server-side id of the current dump connection; 0 between sessions.

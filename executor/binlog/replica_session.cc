@@ -1,5 +1,7 @@
 #include "executor/binlog/replica_session.h"
 
+#include <sys/ioctl.h>
+
 // mariadb_rpl.h needs mysql.h first.
 #include <mysql.h>
 #include <mariadb_rpl.h>
@@ -57,6 +59,12 @@ ReplicaSession::~ReplicaSession() {
 }
 
 uint64_t ReplicaSession::connection_id() const { return mysql_thread_id(conn_->raw()); }
+
+bool ReplicaSession::SocketDrained() const {
+  int unread = 0;
+  const int fd = static_cast<int>(mysql_get_socket(conn_->raw()));
+  return fd < 0 || ioctl(fd, FIONREAD, &unread) != 0 || unread == 0;
+}
 
 Status ReplicaSession::LastError(const char* what) const {
   MYSQL* mysql = conn_->raw();

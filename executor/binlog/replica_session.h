@@ -52,6 +52,9 @@ class ReplicaSession {
   bool checksums() const { return checksums_; }
   // The server-side connection id (as in SHOW PROCESSLIST).
   uint64_t connection_id() const;
+  // Whether the socket holds no unread bytes: the server has sent nothing
+  // more yet (the client library may still hold what it read ahead).
+  bool SocketDrained() const;
 
  private:
   ReplicaSession(std::unique_ptr<Connection> conn, bool checksums)

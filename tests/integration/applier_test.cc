@@ -65,7 +65,8 @@ class ApplierTest : public SandboxSuite<1> {
 
   static Result<Started> StartApplier(Connection& c, const std::string& table,
                                       const std::string& shadow, uint32_t server_id,
-                                      int sessions = 2) {
+                                      int sessions = 2,
+                                      int64_t read_coalesce_ms = ApplierLoopOptions{}.read_coalesce_ms) {
     auto show = [&](const std::string& t) -> Result<sql::TableDef> {
       LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, c.Query(sql::ShowCreateTable("apply", t)));
       return sql::ParseCreateTable(r.rows.at(0).at(1).value_or(""));
@@ -78,6 +79,7 @@ class ApplierTest : public SandboxSuite<1> {
     started.options.dc = sandbox_->topology().dcs[0];
     started.options.replica_server_id = server_id;
     started.options.start_position = position.value_or("");
+    started.options.read_coalesce_ms = read_coalesce_ms;
     LOCKSTEP_ASSIGN_OR_RETURN(auto applier_sessions, Sessions(sessions));
     LOCKSTEP_ASSIGN_OR_RETURN(started.loop,
                               ApplierLoop::Start(started.options, std::move(applier_sessions),
@@ -216,6 +218,27 @@ TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
   const std::string later = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
   ASSERT_TRUE(loop->WaitApplied(later, 20000).ok());
   EXPECT_EQ(Contents(*c, "_f_new", "id, n"), Contents(*c, "f", "id, n"));
+}
+
+// Once caught up, the reader waits before reading on, so that under load one
+// read takes many commit groups; a waiter (the cut-over's drain) must not
+// wait for that.
+TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply.w (id INT PRIMARY KEY, n INT)").ok());
+  ASSERT_TRUE(c->Execute("CREATE TABLE apply._w_new LIKE apply.w").ok());
+  auto started = StartApplier(*c, "w", "_w_new", 4248, 1, /*read_coalesce_ms=*/600000);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  // The first heartbeat (100 ms) finds the stream caught up: the reader waits.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.w VALUES (1, 1), (2, 2)").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_EQ(started->loop->rows_applied(), 0u) << "the reader did not wait: nothing is tested";
+  Status waited = WaitAppliedNow(*c, *started->loop);  // 20 s, far less than the reader's wait
+  ASSERT_TRUE(waited.ok()) << waited.ToString();
+  EXPECT_EQ(Contents(*c, "_w_new", "id, n"), "1|1|\n2|2|\n");
 }
 
 TEST_F(ApplierTest, LargeBatchesAreSplitOverSessionsWhereTheKeyIsTheOnlyUniqueOne) {
