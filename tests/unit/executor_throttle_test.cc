@@ -50,7 +50,7 @@ TEST(ImpactGovernorTest, ABusyServerFirstGetsAReferenceRestWhoseSettlingPartDoes
   ASSERT_EQ(governor.NextRest(500), config.settle_ms);
   governor.RestWindow(config.settle_ms, 0);  // the server still busy with the chunk's work
   ASSERT_EQ(governor.NextRest(500), config.measure_ms);
-  governor.RestWindow(config.measure_ms, 8000);
+  governor.RestWindow(config.measure_ms, 8 * config.measure_ms);  // 8,000 a second
   ASSERT_TRUE(governor.reference_rate().has_value());
   EXPECT_NEAR(*governor.reference_rate(), 8000, 1e-9);
   EXPECT_EQ(governor.NextRest(500), 0) << "after the reference, a chunk";
