@@ -56,16 +56,9 @@ struct ImpactGovernorConfig {
   int64_t min_rest_ms = 20;
   double gain = 3;  // how hard one control period's error moves the ratio
   int64_t control_period_ms = 2000;
-  // The application recovers from a chunk over seconds, not at once:
-  // paused half-way through a copy under a 4-thread load on the 2-core
-  // sandbox, its TPS was 2,923 and 3,037 in the first two seconds and
-  // 3,100-3,600 from the third on (two runs alike). A 500 ms settle measured
-  // the rate at rest about a tenth low, and the copy then took that much
-  // more than keep_share allows. About a tenth of the copy's time goes to
-  // these rests, as before with 0.5 + 1 s every 15 s.
-  int64_t settle_ms = 2000;
-  int64_t measure_ms = 1500;
-  int64_t reference_every_ms = 30000;
+  int64_t settle_ms = 500;
+  int64_t measure_ms = 1000;
+  int64_t reference_every_ms = 15000;
   // Windows shorter than this are too noisy to learn from.
   int64_t min_window_ms = 20;
 };
