@@ -1,12 +1,14 @@
 // Change-applier throughput on a backlog, against the row-event rate of the
 // load that produced it (issue 4: the applier must sustain at least 3x).
 //
-//   ninja -C build applier_throughput && build/tests/applier_throughput [ROWS] [SECONDS] [SESSIONS]
+//   ninja -C build applier_throughput &&
+//     build/tests/applier_throughput [ROWS] [SECONDS] [SESSIONS] [READ_COALESCE_MS]
 //
 // Starts a 1-DC sandbox, prepares sbtest1 with ROWS rows (default 200000),
 // notes the binlog position, runs sysbench oltp_write_only with 4 threads for
 // SECONDS (default 20) and counts the row events it wrote; then starts
-// lockstep's applier (on SESSIONS sessions, default 2) at the noted position
+// lockstep's applier (on SESSIONS sessions, default 2; READ_COALESCE_MS, default
+// ApplierLoopOptions') at the noted position
 // against a shadow table (a copy of sbtest1 as it was) and times how long it
 // takes to apply the whole backlog.
 // Prints both rates and their ratio: a figure, not a test.
@@ -38,6 +40,8 @@ int main(int argc, char** argv) {
   const int rows = argc > 1 ? std::atoi(argv[1]) : 200000;
   const int seconds = argc > 2 ? std::atoi(argv[2]) : 20;
   const int session_count = argc > 3 ? std::atoi(argv[3]) : 2;
+  const int64_t read_coalesce_ms =
+      argc > 4 ? std::atoll(argv[4]) : ApplierLoopOptions{}.read_coalesce_ms;
   const std::string port = std::to_string(LOCKSTEP_BENCH_BASE_PORT);
   auto sandbox = Sandbox::Start(SandboxOptions::Mesh(1, LOCKSTEP_BENCH_BASE_PORT));
   if (!sandbox.ok()) return Fail(sandbox.status().ToString());
@@ -73,6 +77,7 @@ int main(int argc, char** argv) {
   options.dc = (*sandbox)->topology().dcs[0];
   options.replica_server_id = 4243;
   options.start_position = start;
+  options.read_coalesce_ms = read_coalesce_ms;
   std::vector<std::unique_ptr<Connection>> sessions;
   for (int i = 0; i < session_count; ++i) {
     auto session = (*sandbox)->Connect(1);
