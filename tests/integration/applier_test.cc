@@ -93,6 +93,16 @@ class ApplierTest : public SandboxSuite<1> {
     return loop.WaitApplied(end.value_or(""), 20000);
   }
 
+  // apply.<table> with `columns`, and an empty shadow like it.
+  static Status CreateEmptyPair(Connection& c, const std::string& table, const std::string& columns) {
+    for (const std::string& st : {std::string("CREATE DATABASE IF NOT EXISTS apply"),
+                                  "CREATE TABLE apply." + table + " (" + columns + ")",
+                                  "CREATE TABLE apply._" + table + "_new LIKE apply." + table}) {
+      LOCKSTEP_RETURN_IF_ERROR(c.Execute(st));
+    }
+    return Status::Ok();
+  }
+
   // apply.<table> (`definition`: columns and options) with 6,000 rows of `select_list` over
   // seq 1..6000, and its shadow, changed by `shadow_change` (may be empty),
   // holding the same (id, n): a copy that has finished.
@@ -117,13 +127,8 @@ class ApplierTest : public SandboxSuite<1> {
                                                  const std::string& shadow_change,
                                                  uint32_t server_id) {
     const std::string shadow = "_" + table + "_new";
-    for (const std::string& st :
-         {std::string("CREATE DATABASE IF NOT EXISTS apply"),
-          "CREATE TABLE apply." + table + " (" + columns + ")",
-          "CREATE TABLE apply." + shadow + " LIKE apply." + table,
-          "ALTER TABLE apply." + shadow + " " + shadow_change}) {
-      LOCKSTEP_RETURN_IF_ERROR(c.Execute(st));
-    }
+    LOCKSTEP_RETURN_IF_ERROR(CreateEmptyPair(c, table, columns));
+    LOCKSTEP_RETURN_IF_ERROR(c.Execute("ALTER TABLE apply." + shadow + " " + shadow_change));
     LOCKSTEP_ASSIGN_OR_RETURN(auto started, StartApplier(c, table, shadow, server_id));
     LOCKSTEP_RETURN_IF_ERROR(RunBigTransaction(c, table));
     return started;
@@ -193,9 +198,7 @@ TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
 TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply.f (id BIGINT PRIMARY KEY, n INT)").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply._f_new LIKE apply.f").ok());
+  ASSERT_TRUE(CreateEmptyPair(*c, "f", "id BIGINT PRIMARY KEY, n INT").ok());
   auto started = StartApplier(*c, "f", "_f_new", 4243);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   auto& loop = started->loop;
@@ -226,9 +229,7 @@ TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
 TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS apply").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply.w (id INT PRIMARY KEY, n INT)").ok());
-  ASSERT_TRUE(c->Execute("CREATE TABLE apply._w_new LIKE apply.w").ok());
+  ASSERT_TRUE(CreateEmptyPair(*c, "w", "id INT PRIMARY KEY, n INT").ok());
   auto started = StartApplier(*c, "w", "_w_new", 4248, 1, /*read_coalesce_ms=*/600000);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   // The first heartbeat (100 ms) finds the stream caught up: the reader waits.
