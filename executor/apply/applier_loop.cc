@@ -28,6 +28,9 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
     LOCKSTEP_RETURN_IF_ERROR(
         session->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
   }
+  // Every applier session connected with the same global value.
+  LOCKSTEP_ASSIGN_OR_RETURN(auto packet, shadow_sessions.front()->QueryValue("SELECT @@max_allowed_packet"));
+  const uint64_t max_allowed_packet = std::stoull(packet.value_or("16777216"));
   binlog::BinlogStreamOptions stream_options;
   stream_options.server_id = options.replica_server_id;
   stream_options.start_position = options.start_position;
@@ -41,7 +44,7 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
                                                     std::move(target), std::move(mapping),
                                                     options.max_batch_transactions,
                                                     std::max<size_t>(options.max_queued_batches, 1),
-                                                    options.read_coalesce_ms));
+                                                    options.read_coalesce_ms, max_allowed_packet));
   loop->applied_ = *start;
   loop->apply_ = std::thread([raw = loop.get()] { raw->Apply(); });
   loop->reader_ = std::thread([raw = loop.get()] { raw->Read(); });
@@ -51,11 +54,11 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
 ApplierLoop::ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
                          std::vector<std::unique_ptr<Connection>> sessions, ApplierTarget target,
                          RowImageMapping mapping, size_t max_batch, size_t max_queued,
-                         int64_t read_coalesce_ms)
+                         int64_t read_coalesce_ms, uint64_t max_allowed_packet)
     : stream_(std::move(stream)),
       sessions_(std::move(sessions)),
       dc_name_(sessions_.front()->dc_name()),
-      applier_(Raw(sessions_), std::move(target), std::move(mapping)),
+      applier_(Raw(sessions_), std::move(target), std::move(mapping), max_allowed_packet),
       max_batch_(max_batch),
       max_queued_(max_queued),
       read_coalesce_ms_(read_coalesce_ms) {}

@@ -92,7 +92,7 @@ class ApplierLoop {
   ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
               std::vector<std::unique_ptr<Connection>> sessions, ApplierTarget target,
               RowImageMapping mapping, size_t max_batch, size_t max_queued,
-              int64_t read_coalesce_ms);
+              int64_t read_coalesce_ms, uint64_t max_allowed_packet);
   void Read();   // the reader thread
   // The reader's wait once the socket is drained (read_coalesce_ms).
   void CoalesceReads(std::chrono::steady_clock::time_point& last_check);

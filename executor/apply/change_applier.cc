@@ -1,5 +1,6 @@
 #include "executor/apply/change_applier.h"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <functional>
@@ -39,6 +40,29 @@ int CompareLiteral(const std::string& a, const std::string& b) {
 // split unless the copy frontier leaves many of their rows to the copy.
 constexpr size_t kMinRowsToSplit = 4096;
 
+// Runs [begin, end) of `items` (rows or keys of rendered literals) whose
+// rendered length adds up to at most `max_bytes` each; an item longer than
+// that is a run of its own. `longest` is set to the longest item's length.
+std::vector<std::pair<size_t, size_t>> Runs(const std::vector<std::vector<std::string>>& items,
+                                            size_t max_bytes, size_t& longest) {
+  std::vector<std::pair<size_t, size_t>> runs;
+  size_t begin = 0, bytes = 0;
+  longest = 0;
+  for (size_t i = 0; i < items.size(); ++i) {
+    size_t item_bytes = 3;  // "(", ")", ","
+    for (const auto& literal : items[i]) item_bytes += literal.size() + 1;
+    longest = std::max(longest, item_bytes);
+    if (i > begin && bytes + item_bytes > max_bytes) {
+      runs.emplace_back(begin, i);
+      begin = i;
+      bytes = 0;
+    }
+    bytes += item_bytes;
+  }
+  if (begin < items.size()) runs.emplace_back(begin, items.size());
+  return runs;
+}
+
 bool IsIdentifierChar(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
 }
@@ -72,8 +96,16 @@ bool ChangeApplier::KeyOrder::operator()(const std::vector<std::string>& a,
 }
 
 ChangeApplier::ChangeApplier(std::vector<Connection*> sessions, ApplierTarget target,
-                             RowImageMapping mapping)
-    : sessions_(std::move(sessions)), target_(std::move(target)), mapping_(std::move(mapping)) {
+                             RowImageMapping mapping, uint64_t max_allowed_packet)
+    : sessions_(std::move(sessions)),
+      target_(std::move(target)),
+      mapping_(std::move(mapping)),
+      // The column list and the ON DUPLICATE KEY UPDATE clause take a few KB
+      // at most; 64 KB of room covers them.
+      max_row_bytes_(static_cast<size_t>(max_allowed_packet > (128u << 10)
+                                             ? max_allowed_packet - (64u << 10)
+                                             : (64u << 10))),
+      max_statement_bytes_(std::min(max_row_bytes_, kMaxStatementBytes)) {
   for (size_t pos : mapping_.key_positions) key_columns_.push_back(mapping_.columns[pos].shadow_name);
   for (const auto& c : mapping_.columns) columns_.push_back(c.shadow_name);
 }
@@ -229,15 +261,37 @@ Status ChangeApplier::ApplyPart(Connection* conn, const Part& part) const {
   for (int attempt = 0; attempt < 10; ++attempt) {
     if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(10 << std::min(attempt, 6)));
     last = conn->Execute("START TRANSACTION");
-    if (last.ok() && !part.delete_keys.empty()) {
-      last = conn->Execute(sql::DeleteByKeys(target_.schema, target_.shadow, key_columns_, part.delete_keys));
-    }
-    if (last.ok() && !part.rows.empty()) {
-      last = conn->Execute(
-          mapping_.key_is_only_unique
-              ? sql::UpsertRows(target_.schema, target_.shadow, columns_, key_columns_, part.rows)
-              : sql::InsertRows(target_.schema, target_.shadow, columns_, part.rows));
-    }
+    // Each list in statements of at most max_statement_bytes_: a batch of
+    // wide rows in one statement went over max_allowed_packet.
+    auto in_runs = [&](const std::vector<std::vector<std::string>>& items, auto statement) {
+      size_t longest = 0;
+      const auto runs = Runs(items, max_statement_bytes_, longest);
+      if (last.ok() && longest > max_row_bytes_) {
+        // The server would drop the connection on it: say why instead.
+        last = Status::FailedPrecondition(
+            "a row of " + target_.table + " takes " + std::to_string(longest) +
+            " bytes as SQL, more than the server's max_allowed_packet allows in one statement: "
+            "raise it (SET GLOBAL max_allowed_packet) and resume");
+      }
+      for (const auto& [begin, end] : runs) {
+        if (!last.ok()) return;
+        if (runs.size() == 1) {
+          last = conn->Execute(statement(items));
+        } else {
+          last = conn->Execute(statement(std::vector<std::vector<std::string>>(
+              items.begin() + static_cast<std::ptrdiff_t>(begin),
+              items.begin() + static_cast<std::ptrdiff_t>(end))));
+        }
+      }
+    };
+    in_runs(part.delete_keys, [&](const std::vector<std::vector<std::string>>& keys) {
+      return sql::DeleteByKeys(target_.schema, target_.shadow, key_columns_, keys);
+    });
+    in_runs(part.rows, [&](const std::vector<std::vector<std::string>>& rows) {
+      return mapping_.key_is_only_unique
+                 ? sql::UpsertRows(target_.schema, target_.shadow, columns_, key_columns_, rows)
+                 : sql::InsertRows(target_.schema, target_.shadow, columns_, rows);
+    });
     if (last.ok()) last = conn->Execute("COMMIT");
     if (last.ok()) return Status::Ok();
     (void)conn->Execute("ROLLBACK");

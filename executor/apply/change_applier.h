@@ -57,7 +57,14 @@ class ChangeApplier {
   // another thread. With more than one, a large batch whose key is the
   // shadow's only unique key is split by key hash and applied on all of them
   // at once (see ApplyBatch).
-  ChangeApplier(std::vector<Connection*> sessions, ApplierTarget target, RowImageMapping mapping);
+  // `max_allowed_packet` is the sessions' (all connected under one global
+  // value): no statement sent is longer than it allows, and none longer than
+  // kMaxStatementBytes unless a single row is.
+  ChangeApplier(std::vector<Connection*> sessions, ApplierTarget target, RowImageMapping mapping,
+                uint64_t max_allowed_packet = 16u << 20);
+
+  // The longest statement worth sending: longer ones are not faster.
+  static constexpr size_t kMaxStatementBytes = 8u << 20;
 
   // Applies the row changes of `t` in `batch` (other tables' are ignored).
   // A statement that alters `t` itself fails the batch: the mapping would be
@@ -121,6 +128,8 @@ class ChangeApplier {
   uint64_t events_seen_ = 0;
   uint64_t rows_left_to_copy_ = 0;
   uint64_t batches_split_ = 0;
+  size_t max_row_bytes_;        // a row's literals longer than this cannot be sent
+  size_t max_statement_bytes_;  // a run of rows' literals, at most
 };
 
 }  // namespace lockstep

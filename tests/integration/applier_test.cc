@@ -93,6 +93,27 @@ class ApplierTest : public SandboxSuite<1> {
     return loop.WaitApplied(end.value_or(""), 20000);
   }
 
+  // Sets the server's global max_allowed_packet (what sessions opened from
+  // now on get) and puts the old value back when it goes.
+  class PacketLimit {
+   public:
+    PacketLimit(Connection& c, uint64_t bytes) : c_(c) {
+      auto old = c_.QueryValue("SELECT @@GLOBAL.max_allowed_packet");
+      if (!old.ok() || !old->has_value()) return;
+      old_ = **old;
+      set_ = c_.Execute("SET GLOBAL max_allowed_packet = " + std::to_string(bytes)).ok();
+    }
+    ~PacketLimit() {
+      if (set_) (void)c_.Execute("SET GLOBAL max_allowed_packet = " + old_);
+    }
+    bool ok() const { return set_; }
+
+   private:
+    Connection& c_;
+    std::string old_;
+    bool set_ = false;
+  };
+
   // apply.<table> with `columns`, and an empty shadow like it.
   static Status CreateEmptyPair(Connection& c, const std::string& table, const std::string& columns) {
     for (const std::string& st : {std::string("CREATE DATABASE IF NOT EXISTS apply"),
@@ -240,6 +261,48 @@ TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
   Status waited = WaitAppliedNow(*c, *started->loop);  // 20 s, far less than the reader's wait
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   EXPECT_EQ(Contents(*c, "_w_new", "id, n"), "1|1|\n2|2|\n");
+}
+
+// A batch of wide rows goes in statements that fit the server's
+// max_allowed_packet: in one statement, these 400 rows of 8,000 characters
+// (3.2 MB) went over a 1 MB limit and stopped the applier.
+TEST_F(ApplierTest, WideRowsGoInStatementsThatFitMaxAllowedPacket) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  PacketLimit limit(*c, 1048576);
+  ASSERT_TRUE(limit.ok());
+  ASSERT_TRUE(CreateEmptyPair(*c, "wide", "id INT PRIMARY KEY, body VARCHAR(8000)").ok());
+  auto started = StartApplier(*c, "wide", "_wide_new", 4249, 1);  // its sessions: 1 MB
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.wide SELECT seq, REPEAT(CHAR(97 + seq % 26), 8000) "
+                         "FROM apply.seq_1_to_400").ok());
+  Status waited = WaitAppliedNow(*c, *started->loop);
+  ASSERT_TRUE(waited.ok()) << waited.ToString();
+  const std::string digest = "COUNT(*), SUM(CRC32(body))";
+  EXPECT_EQ(Contents(*c, "_wide_new", digest), Contents(*c, "wide", digest));
+  EXPECT_EQ(Contents(*c, "_wide_new", "COUNT(*)"), "400|\n");
+}
+
+// A row whose SQL is longer than max_allowed_packet allows cannot be applied:
+// the applier stops and says what to raise (the server would only have
+// dropped the connection). Sessions opened earlier, like the application's
+// here, keep their larger limit and can write such a row.
+TEST_F(ApplierTest, ARowLongerThanMaxAllowedPacketStopsTheApplierWithTheReason) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  PacketLimit limit(*c, 1048576);
+  ASSERT_TRUE(limit.ok());
+  ASSERT_TRUE(CreateEmptyPair(*c, "huge", "id INT PRIMARY KEY, body MEDIUMTEXT").ok());
+  auto started = StartApplier(*c, "huge", "_huge_new", 4250, 1);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.huge VALUES (1, REPEAT('x', 1100000))").ok());
+  for (int i = 0; i < 200 && started->loop->status().ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  const Status stopped = started->loop->status();
+  EXPECT_NE(stopped.ToString().find("bytes as SQL, more than the server's max_allowed_packet"),
+            std::string::npos)
+      << stopped.ToString();
 }
 
 TEST_F(ApplierTest, LargeBatchesAreSplitOverSessionsWhereTheKeyIsTheOnlyUniqueOne) {
