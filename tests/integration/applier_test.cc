@@ -124,6 +124,22 @@ class ApplierTest : public SandboxSuite<1> {
     return Status::Ok();
   }
 
+  // CreateEmptyPair, then StartApplier on it.
+  static Result<Started> StartOnEmptyPair(
+      Connection& c, const std::string& table, const std::string& columns, uint32_t server_id,
+      int sessions = 2, int64_t read_coalesce_ms = ApplierLoopOptions{}.read_coalesce_ms) {
+    LOCKSTEP_RETURN_IF_ERROR(CreateEmptyPair(c, table, columns));
+    return StartApplier(c, table, "_" + table + "_new", server_id, sessions, read_coalesce_ms);
+  }
+
+  // Waits up to 20 s for the loop to stop on an error; returns its status.
+  static Status WaitStopped(const ApplierLoop& loop) {
+    for (int i = 0; i < 200 && loop.status().ok(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return loop.status();
+  }
+
   // apply.<table> (`definition`: columns and options) with 6,000 rows of `select_list` over
   // seq 1..6000, and its shadow, changed by `shadow_change` (may be empty),
   // holding the same (id, n): a copy that has finished.
@@ -219,8 +235,7 @@ TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
 TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ASSERT_TRUE(CreateEmptyPair(*c, "f", "id BIGINT PRIMARY KEY, n INT").ok());
-  auto started = StartApplier(*c, "f", "_f_new", 4243);
+  auto started = StartOnEmptyPair(*c, "f", "id BIGINT PRIMARY KEY, n INT", 4243);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   auto& loop = started->loop;
   // The copy has read up to 100 of a table whose largest key was 1000.
@@ -250,8 +265,8 @@ TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
 TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ASSERT_TRUE(CreateEmptyPair(*c, "w", "id INT PRIMARY KEY, n INT").ok());
-  auto started = StartApplier(*c, "w", "_w_new", 4248, 1, /*read_coalesce_ms=*/600000);
+  auto started = StartOnEmptyPair(*c, "w", "id INT PRIMARY KEY, n INT", 4248, 1,
+                                  /*read_coalesce_ms=*/600000);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   // The first heartbeat (100 ms) finds the stream caught up: the reader waits.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -271,8 +286,8 @@ TEST_F(ApplierTest, WideRowsGoInStatementsThatFitMaxAllowedPacket) {
   auto c = Dc(1);
   PacketLimit limit(*c, 1048576);
   ASSERT_TRUE(limit.ok());
-  ASSERT_TRUE(CreateEmptyPair(*c, "wide", "id INT PRIMARY KEY, body VARCHAR(8000)").ok());
-  auto started = StartApplier(*c, "wide", "_wide_new", 4249, 1);  // its sessions: 1 MB
+  // Its sessions connect with the 1 MB limit.
+  auto started = StartOnEmptyPair(*c, "wide", "id INT PRIMARY KEY, body VARCHAR(8000)", 4249, 1);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ASSERT_TRUE(c->Execute("INSERT INTO apply.wide SELECT seq, REPEAT(CHAR(97 + seq % 26), 8000) "
                          "FROM apply.seq_1_to_400").ok());
@@ -292,14 +307,10 @@ TEST_F(ApplierTest, ARowLongerThanMaxAllowedPacketStopsTheApplierWithTheReason) 
   auto c = Dc(1);
   PacketLimit limit(*c, 1048576);
   ASSERT_TRUE(limit.ok());
-  ASSERT_TRUE(CreateEmptyPair(*c, "huge", "id INT PRIMARY KEY, body MEDIUMTEXT").ok());
-  auto started = StartApplier(*c, "huge", "_huge_new", 4250, 1);
+  auto started = StartOnEmptyPair(*c, "huge", "id INT PRIMARY KEY, body MEDIUMTEXT", 4250, 1);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ASSERT_TRUE(c->Execute("INSERT INTO apply.huge VALUES (1, REPEAT('x', 1100000))").ok());
-  for (int i = 0; i < 200 && started->loop->status().ok(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  const Status stopped = started->loop->status();
+  const Status stopped = WaitStopped(*started->loop);
   EXPECT_NE(stopped.ToString().find("bytes as SQL, more than the server's max_allowed_packet"),
             std::string::npos)
       << stopped.ToString();
@@ -352,10 +363,7 @@ TEST_F(ApplierTest, AFailedPartFailsTheBatchAndAReplayConverges) {
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   const std::string before = started->loop->applied_position();
   ASSERT_TRUE(c->Execute("UPDATE apply.s SET n = -n").ok());
-  for (int i = 0; i < 200 && started->loop->status().ok(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-  const Status failed = started->loop->status();
+  const Status failed = WaitStopped(*started->loop);
   ASSERT_FALSE(failed.ok()) << "the batch did not fail";
   EXPECT_NE(failed.ToString().find("this part fails"), std::string::npos) << failed.ToString();
   EXPECT_EQ(started->loop->applied_position(), before);
