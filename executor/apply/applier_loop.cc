@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "common/logging.h"
+#include "db/sql.h"
 #include "executor/binlog/transaction_reader.h"
 
 namespace lockstep {
@@ -29,7 +30,7 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
         session->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
   }
   // Every applier session connected with the same global value.
-  LOCKSTEP_ASSIGN_OR_RETURN(auto packet, shadow_sessions.front()->QueryValue("SELECT @@max_allowed_packet"));
+  LOCKSTEP_ASSIGN_OR_RETURN(auto packet, shadow_sessions.front()->QueryValue(sql::MaxAllowedPacket()));
   const uint64_t max_allowed_packet = std::stoull(packet.value_or("16777216"));
   binlog::BinlogStreamOptions stream_options;
   stream_options.server_id = options.replica_server_id;

@@ -161,6 +161,8 @@ std::string KillConnection(uint64_t connection_id) {
 
 std::string ShowBinaryLogs() { return "SHOW BINARY LOGS"; }
 
+std::string MaxAllowedPacket() { return "SELECT @@max_allowed_packet"; }
+
 std::string QuestionsCount() {
   return "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS "
          "WHERE VARIABLE_NAME = 'QUESTIONS'";

@@ -77,6 +77,9 @@ std::string BinlogDumpThreads();
 // KILL CONNECTION <id>.
 std::string KillConnection(uint64_t connection_id);
 
+// The session's max_allowed_packet: the longest statement it may send.
+std::string MaxAllowedPacket();
+
 // Statements clients have sent since the server started (global status
 // Questions): the application's activity, sampled over a window.
 std::string QuestionsCount();
