@@ -42,11 +42,10 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
   auto start = binlog::GtidPosition::Parse(options.start_position);
   if (!start.ok()) return start.status();
   std::unique_ptr<ApplierLoop> loop(new ApplierLoop(std::move(stream), std::move(shadow_sessions),
-                                                    std::move(target), std::move(mapping),
-                                                    options.max_batch_transactions,
-                                                    std::max<size_t>(options.max_queued_batches, 1),
-                                                    options.read_coalesce_ms, max_allowed_packet));
+                                                    std::move(target), std::move(mapping), options,
+                                                    max_allowed_packet));
   loop->applied_ = *start;
+  loop->read_ = *start;
   loop->apply_ = std::thread([raw = loop.get()] { raw->Apply(); });
   loop->reader_ = std::thread([raw = loop.get()] { raw->Read(); });
   return loop;
@@ -54,15 +53,16 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
 
 ApplierLoop::ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
                          std::vector<std::unique_ptr<Connection>> sessions, ApplierTarget target,
-                         RowImageMapping mapping, size_t max_batch, size_t max_queued,
-                         int64_t read_coalesce_ms, uint64_t max_allowed_packet)
+                         RowImageMapping mapping, const ApplierLoopOptions& options,
+                         uint64_t max_allowed_packet)
     : stream_(std::move(stream)),
       sessions_(std::move(sessions)),
       dc_name_(sessions_.front()->dc_name()),
+      netter_(target, mapping),
       applier_(Raw(sessions_), std::move(target), std::move(mapping), max_allowed_packet),
-      max_batch_(max_batch),
-      max_queued_(max_queued),
-      read_coalesce_ms_(read_coalesce_ms) {}
+      net_window_(std::max<int64_t>(options.net_window_ms, 0)),
+      max_batch_rows_(std::max<size_t>(options.max_batch_rows, 1)),
+      read_coalesce_ms_(options.read_coalesce_ms) {}
 
 ApplierLoop::~ApplierLoop() { Stop(); }
 
@@ -92,7 +92,7 @@ void ApplierLoop::Fail(Status failure) {
 
 bool ApplierLoop::Enqueue(Work work) {
   std::unique_lock lock(mu_);
-  queue_cv_.wait(lock, [&] { return queue_.size() < max_queued_ || !error_.ok() || stopped_; });
+  queue_cv_.wait(lock, [&] { return queue_.empty() || !error_.ok() || stopped_; });
   if (!error_.ok() || stopped_) return false;
   queue_.push_back(std::move(work));
   queue_cv_.notify_all();
@@ -100,34 +100,61 @@ bool ApplierLoop::Enqueue(Work work) {
 }
 
 void ApplierLoop::Read() {
+  using Clock = std::chrono::steady_clock;
   binlog::TransactionReader reader(stream_.get());
-  std::vector<binlog::Transaction> batch;
-  auto hand_over = [&](binlog::GtidPosition position) {
-    Work work{std::move(batch), std::move(position)};
-    batch.clear();
+  // The open batch: what the reader has netted since its last hand-over, and
+  // the position up to which it is complete (nullopt: nothing read since).
+  NetChanges net;
+  std::optional<binlog::GtidPosition> pending;
+  Clock::time_point opened;
+  auto hand_over = [&] {
+    Work work{std::move(net), std::move(*pending)};
+    net.clear();
+    pending.reset();
     return Enqueue(std::move(work));
   };
-  auto last_drain_check = std::chrono::steady_clock::now();
+  auto last_drain_check = Clock::now();
   while (!stop_requested_) {
     if (read_coalesce_ms_ > 0) CoalesceReads(last_drain_check);
     auto next = reader.Next();
     if (!next.ok()) {
-      Fail(next.status());  // the batch read so far is not applied: a resume reads it again
+      Fail(next.status());  // the open batch is not applied: a resume reads it again
       break;
     }
-    if (!next->has_value()) {
-      // A heartbeat: caught up for now. Apply what is pending, and move the
-      // applied position to the stream's (transactions of other tables count).
-      if (!hand_over(stream_->position())) break;
-      continue;
+    // A transaction, or a heartbeat: caught up for now, and the applied
+    // position may move to the stream's (transactions of other tables count).
+    binlog::GtidPosition position =
+        next->has_value() ? (**next).position_after : stream_->position();
+    std::optional<CopyFrontier> frontier;
+    bool flush = false, apply_idle = false;
+    {
+      std::lock_guard lock(mu_);
+      frontier = frontier_;  // read after the transaction was (CopyFrontier)
+      flush = ReachesFlushTarget(position);
+      apply_idle = queue_.empty() && !applying_;
+      read_ = position;
     }
-    ++transactions_seen_;
-    batch.push_back(std::move(**next));
-    if (batch.size() >= max_batch_ || ReachesFlushTarget(batch.back().position_after)) {
-      if (!hand_over(batch.back().position_after)) break;
+    if (next->has_value()) {
+      ++transactions_seen_;
+      if (Status added = netter_.Add(**next, frontier, net); !added.ok()) {
+        Fail(added);
+        break;
+      }
+      row_events_ = netter_.events_seen();
+      rows_left_to_copy_ = netter_.rows_left_to_copy();
+    }
+    const auto now = Clock::now();
+    if (!pending) opened = now;
+    pending = std::move(position);
+    // A full batch waits for the apply thread to take the one before it; a
+    // due one is handed over only to an idle apply thread, and nets on
+    // meanwhile.
+    const bool due = now - opened >= net_window_ && apply_idle;
+    if (flush || due || net.size() >= max_batch_rows_) {
+      if (!hand_over()) break;
     }
   }
-  if (!batch.empty()) hand_over(batch.back().position_after);
+  if (pending && !net.empty()) hand_over();
   std::lock_guard lock(mu_);
   reader_done_ = true;
   queue_cv_.notify_all();
@@ -155,29 +182,22 @@ void ApplierLoop::Apply() {
       if (!error_.ok() || queue_.empty()) break;  // failed, or read and applied everything
       work = std::move(queue_.front());
       queue_.pop_front();
+      applying_ = true;
       queue_cv_.notify_all();  // room for the reader
     }
-    if (!work.batch.empty()) {
-      // Read after the batch was: every transaction in it had committed
-      // before any chunk that starts from here reads its rows.
-      std::optional<CopyFrontier> frontier;
-      {
-        std::lock_guard lock(mu_);
-        frontier = frontier_;
-      }
-      Status applied = applier_.ApplyBatch(work.batch, frontier);
+    if (!work.net.empty()) {
+      Status applied = applier_.Apply(std::move(work.net));
       if (!applied.ok()) {
         Fail(applied);
         break;
       }
       rows_applied_ = applier_.rows_applied();
-      row_events_ = applier_.events_seen();
-      rows_left_to_copy_ = applier_.rows_left_to_copy();
       batches_split_ = applier_.batches_split();
     }
     {
       std::lock_guard lock(mu_);
       applied_ = std::move(work.position_after);
+      applying_ = false;
     }
     applied_cv_.notify_all();
   }
@@ -214,7 +234,6 @@ bool ApplierLoop::Covers(const binlog::GtidPosition& target) const {
 }
 
 bool ApplierLoop::ReachesFlushTarget(const binlog::GtidPosition& position) const {
-  std::lock_guard lock(mu_);
   for (const auto& target : flush_targets_) {
     if (PositionCovers(position, target)) return true;
   }
@@ -236,6 +255,11 @@ Status ApplierLoop::WaitApplied(const std::string& gtid_list, int64_t timeout_ms
   (void)done;
   return Status::Timeout("the applier did not apply up to " + gtid_list + " within " +
                          std::to_string(timeout_ms) + " ms (at " + applied_.ToString() + ")");
+}
+
+std::string ApplierLoop::read_position() const {
+  std::lock_guard lock(mu_);
+  return read_.ToString();
 }
 
 std::string ApplierLoop::applied_position() const {

@@ -1,43 +1,20 @@
 #include "executor/apply/change_applier.h"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <functional>
 #include <thread>
 
 #include "db/apply_sql.h"
 #include "db/server_errors.h"
-#include "executor/copy/key_span.h"
 
 namespace lockstep {
 namespace {
 
-bool IsIntegerLiteral(const std::string& s) {
-  const size_t digits = !s.empty() && s[0] == '-' ? 1 : 0;
-  if (s.size() == digits) return false;
-  for (size_t i = digits; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-  }
-  return true;
-}
-
-// <0, 0, >0 like strcmp; integers by value, anything else as text.
-int CompareLiteral(const std::string& a, const std::string& b) {
-  if (IsIntegerLiteral(a) && IsIntegerLiteral(b)) {
-    const bool neg_a = a[0] == '-', neg_b = b[0] == '-';
-    if (neg_a != neg_b) return neg_a ? -1 : 1;
-    int magnitude = a.size() != b.size() ? (a.size() < b.size() ? -1 : 1) : a.compare(b);
-    return neg_a ? -magnitude : magnitude;
-  }
-  return a.compare(b);
-}
-
 // A batch smaller than this stays on one session: a small one is not worth a
-// second transaction. Full batches (2,000 transactions: about 5,000 netted
-// rows of sysbench's write mix) are split. The server sends no heartbeat
-// while events flow, so under a steady load the batches fill up too and are
-// split unless the copy frontier leaves many of their rows to the copy.
+// second transaction. A backlog's batches are full (ApplierLoopOptions::
+// max_batch_rows) and split; under a steady load a netting window's batch
+// is split unless the copy frontier leaves most of its rows to the copy.
 constexpr size_t kMinRowsToSplit = 4096;
 
 // Runs [begin, end) of `items` (rows or keys of rendered literals) whose
@@ -63,37 +40,7 @@ std::vector<std::pair<size_t, size_t>> Runs(const std::vector<std::vector<std::s
   return runs;
 }
 
-bool IsIdentifierChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
-}
-
 }  // namespace
-
-bool StatementChangesTable(std::string_view text, std::string_view table) {
-  std::string verb;
-  for (char c : text.substr(0, 16)) verb += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const bool ddl = verb.rfind("ALTER", 0) == 0 || verb.rfind("DROP", 0) == 0 ||
-                   verb.rfind("RENAME", 0) == 0 || verb.rfind("TRUNCATE", 0) == 0;
-  if (!ddl || table.empty()) return false;
-  // lockstep's own statements name its artifacts (_t_new, _t_old).
-  if (text.find("_" + std::string(table) + "_") != std::string_view::npos) return false;
-  for (size_t at = text.find(table); at != std::string_view::npos; at = text.find(table, at + 1)) {
-    const size_t end = at + table.size();
-    if ((at == 0 || !IsIdentifierChar(text[at - 1])) &&
-        (end == text.size() || !IsIdentifierChar(text[end]))) {
-      return true;
-    }
-  }
-  return false;
-}
-
-bool ChangeApplier::KeyOrder::operator()(const std::vector<std::string>& a,
-                                         const std::vector<std::string>& b) const {
-  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
-    if (int c = CompareLiteral(a[i], b[i]); c != 0) return c < 0;
-  }
-  return a.size() < b.size();
-}
 
 ChangeApplier::ChangeApplier(std::vector<Connection*> sessions, ApplierTarget target,
                              RowImageMapping mapping, uint64_t max_allowed_packet)
@@ -119,87 +66,7 @@ std::vector<std::string> ChangeApplier::Render(const binlog::Row& row) const {
   return out;
 }
 
-std::vector<std::string> ChangeApplier::KeyOf(const std::vector<std::string>& rendered) const {
-  std::vector<std::string> key;
-  key.reserve(mapping_.key_positions.size());
-  for (size_t pos : mapping_.key_positions) key.push_back(rendered[pos]);
-  return key;
-}
-
-std::vector<std::string> ChangeApplier::RenderKey(const binlog::Row& row) const {
-  std::vector<std::string> key;
-  key.reserve(mapping_.key_positions.size());
-  for (size_t pos : mapping_.key_positions) {
-    const auto& col = mapping_.columns[pos];
-    key.push_back(binlog::ToSqlLiteral(row[col.source_position], col.spec));
-  }
-  return key;
-}
-
-bool ChangeApplier::LeftToCopy(const std::vector<std::string>& key,
-                              const std::optional<CopyFrontier>& frontier) const {
-  if (!frontier || key.size() != 1) return false;
-  const auto value = executor::ParseIntegerKey(key[0]);
-  return value && *value > frontier->copied_to && *value <= frontier->copy_upper;
-}
-
-Status ChangeApplier::Net(const binlog::Transaction& trx, const std::optional<CopyFrontier>& frontier,
-                         NetChanges& net) {
-  for (const auto& st : trx.statements) {
-    if (StatementChangesTable(st.text, target_.table)) {
-      return Status::FailedPrecondition("the table was changed by another statement during the "
-                                        "migration (" + trx.gtid.ToString() + "): " +
-                                        st.text.substr(0, 200));
-    }
-  }
-  for (const auto& change : trx.changes) {
-    if (change.table == nullptr || change.table->schema != target_.schema ||
-        change.table->table != target_.table) {
-      continue;
-    }
-    ++events_seen_;
-    auto check_width = [&](const binlog::Row& row) -> Status {
-      if (row.size() != mapping_.source_column_count) {
-        return Status::FailedPrecondition(
-            "a row event of " + target_.table + " has " + std::to_string(row.size()) +
-            " columns where lockstep expects " + std::to_string(mapping_.source_column_count) +
-            " (" + trx.gtid.ToString() + "): the table changed during the migration");
-      }
-      return Status::Ok();
-    };
-    if (change.before) {
-      LOCKSTEP_RETURN_IF_ERROR(check_width(*change.before));
-      // Only the key of a before image is needed. Rendering the whole row
-      // rendered half of the images of sysbench's write mix for nothing (the
-      // before images of its UPDATEs and DELETEs).
-      std::vector<std::string> key = RenderKey(*change.before);
-      if (LeftToCopy(key, frontier)) {
-        ++rows_left_to_copy_;
-      } else {
-        net[std::move(key)] = std::nullopt;  // gone, unless re-added below
-      }
-    }
-    if (change.after) {
-      LOCKSTEP_RETURN_IF_ERROR(check_width(*change.after));
-      // The key first: a row left to the copy is not rendered at all (at the
-      // start of a copy, that is nearly every row).
-      if (frontier && LeftToCopy(RenderKey(*change.after), frontier)) {
-        ++rows_left_to_copy_;
-        continue;
-      }
-      std::vector<std::string> row = Render(*change.after);
-      net[KeyOf(row)] = std::move(row);
-    }
-  }
-  return Status::Ok();
-}
-
-Status ChangeApplier::ApplyBatch(const std::vector<binlog::Transaction>& batch,
-                                 const std::optional<CopyFrontier>& frontier) {
-  // The frontier is the same for the whole batch, so every image of a key
-  // is either applied or left to the copy: netting never mixes the two.
-  NetChanges net;
-  for (const auto& trx : batch) LOCKSTEP_RETURN_IF_ERROR(Net(trx, frontier, net));
+Status ChangeApplier::Apply(NetChanges net) {
   if (net.empty()) return Status::Ok();
 
   // Where the key is _t_new's only unique key, a row that exists is upserted
@@ -237,7 +104,7 @@ Status ChangeApplier::ApplyBatch(const std::vector<binlog::Transaction>& batch,
     }
     Part& part = parts[h % ways];  // each part stays in key order
     if (!row || !mapping_.key_is_only_unique) part.delete_keys.push_back(key);
-    if (row) part.rows.push_back(std::move(*row));
+    if (row) part.rows.push_back(Render(*row));
   }
   std::vector<Status> results(ways);
   std::vector<std::jthread> helpers;  // joined on every way out, also by an exception

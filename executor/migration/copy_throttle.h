@@ -35,7 +35,9 @@ class ApplierHealth {
  public:
   virtual ~ApplierHealth() = default;
   [[nodiscard]] virtual Status status() const = 0;
-  // Transactions in the DC's binlog the applier has not applied yet.
+  // Transactions in the DC's binlog the applier has not read yet. It nets
+  // what it read for up to a window before applying it, and stops reading
+  // once its batches are full: a slow apply shows here too.
   [[nodiscard]] virtual Result<int64_t> TransactionsBehind() = 0;
 };
 

@@ -50,23 +50,13 @@ class ApplierHooks final : public ApplierHealth,
 
   Status status() const override { return applier_->status(); }
 
-  // Transactions in this DC's binlog that the applier has not applied yet,
-  // summed over GTID domains.
-  Result<int64_t> TransactionsBehind() override {
-    LOCKSTEP_ASSIGN_OR_RETURN(auto now, probe_.QueryValue("SELECT @@gtid_binlog_pos"));
-    LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition head, binlog::GtidPosition::Parse(now.value_or("")));
-    LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition applied,
-                              binlog::GtidPosition::Parse(applier_->applied_position()));
-    int64_t behind = 0;
-    for (uint32_t domain = 0; domain < 1024; ++domain) {
-      auto h = head.Find(domain);
-      if (!h) continue;
-      auto a = applied.Find(domain);
-      const uint64_t done = a ? a->seq_no : 0;
-      if (h->seq_no > done) behind += static_cast<int64_t>(h->seq_no - done);
-    }
-    return behind;
-  }
+  // Transactions in this DC's binlog that the applier has not read yet,
+  // summed over GTID domains (ApplierHealth).
+  Result<int64_t> TransactionsBehind() override { return BinlogAhead(applier_->read_position()); }
+
+  // Transactions in this DC's binlog that are not in the shadow table yet:
+  // also those the applier has read and not applied.
+  Result<int64_t> TransactionsNotApplied() { return BinlogAhead(applier_->applied_position()); }
 
   Status WaitForApplierCaughtUp() override {
     LOCKSTEP_ASSIGN_OR_RETURN(auto pos, probe_.QueryValue("SELECT @@gtid_binlog_pos"));
@@ -134,6 +124,22 @@ class ApplierHooks final : public ApplierHealth,
   }
 
  private:
+  // Transactions the binlog holds beyond `position`, summed over GTID domains.
+  Result<int64_t> BinlogAhead(const std::string& position) {
+    LOCKSTEP_ASSIGN_OR_RETURN(auto now, probe_.QueryValue("SELECT @@gtid_binlog_pos"));
+    LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition head, binlog::GtidPosition::Parse(now.value_or("")));
+    LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition from, binlog::GtidPosition::Parse(position));
+    int64_t ahead = 0;
+    for (uint32_t domain = 0; domain < 1024; ++domain) {
+      auto h = head.Find(domain);
+      if (!h) continue;
+      auto f = from.Find(domain);
+      const uint64_t done = f ? f->seq_no : 0;
+      if (h->seq_no > done) ahead += static_cast<int64_t>(h->seq_no - done);
+    }
+    return ahead;
+  }
+
   std::unique_ptr<ApplierLoop>& applier_;
   Connection& probe_;
   StateStore& store_;
@@ -412,7 +418,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
       if (!waited.IsTimeout()) return waited;  // caught up, or the applier failed
       LOCKSTEP_ASSIGN_OR_RETURN(OperatorState wish, operators.Poll());
       if (wish.abort_reason) return Stopped(operators, "the cut-over", *wish.abort_reason);
-      LOCKSTEP_ASSIGN_OR_RETURN(int64_t behind, hooks.TransactionsBehind());
+      LOCKSTEP_ASSIGN_OR_RETURN(int64_t behind, hooks.TransactionsNotApplied());
       const int64_t now = clock_.NowMillis();
       if (behind < lowest) {
         lowest = behind;

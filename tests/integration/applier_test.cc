@@ -63,10 +63,10 @@ class ApplierTest : public SandboxSuite<1> {
     return sessions;
   }
 
+  // `tuning`: the loop's options but for the DC, the id and the position.
   static Result<Started> StartApplier(Connection& c, const std::string& table,
                                       const std::string& shadow, uint32_t server_id,
-                                      int sessions = 2,
-                                      int64_t read_coalesce_ms = ApplierLoopOptions{}.read_coalesce_ms) {
+                                      int sessions = 2, ApplierLoopOptions tuning = {}) {
     auto show = [&](const std::string& t) -> Result<sql::TableDef> {
       LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, c.Query(sql::ShowCreateTable("apply", t)));
       return sql::ParseCreateTable(r.rows.at(0).at(1).value_or(""));
@@ -74,12 +74,12 @@ class ApplierTest : public SandboxSuite<1> {
     LOCKSTEP_ASSIGN_OR_RETURN(sql::TableDef source, show(table));
     LOCKSTEP_ASSIGN_OR_RETURN(sql::TableDef target, show(shadow));
     Started started;
+    started.options = std::move(tuning);
     LOCKSTEP_ASSIGN_OR_RETURN(started.mapping, RowImageMapping::Build(source, target, {}));
     LOCKSTEP_ASSIGN_OR_RETURN(auto position, c.QueryValue("SELECT @@gtid_binlog_pos"));
     started.options.dc = sandbox_->topology().dcs[0];
     started.options.replica_server_id = server_id;
     started.options.start_position = position.value_or("");
-    started.options.read_coalesce_ms = read_coalesce_ms;
     LOCKSTEP_ASSIGN_OR_RETURN(auto applier_sessions, Sessions(sessions));
     LOCKSTEP_ASSIGN_OR_RETURN(started.loop,
                               ApplierLoop::Start(started.options, std::move(applier_sessions),
@@ -127,9 +127,9 @@ class ApplierTest : public SandboxSuite<1> {
   // CreateEmptyPair, then StartApplier on it.
   static Result<Started> StartOnEmptyPair(
       Connection& c, const std::string& table, const std::string& columns, uint32_t server_id,
-      int sessions = 2, int64_t read_coalesce_ms = ApplierLoopOptions{}.read_coalesce_ms) {
+      int sessions = 2, ApplierLoopOptions tuning = {}) {
     LOCKSTEP_RETURN_IF_ERROR(CreateEmptyPair(c, table, columns));
-    return StartApplier(c, table, "_" + table + "_new", server_id, sessions, read_coalesce_ms);
+    return StartApplier(c, table, "_" + table + "_new", server_id, sessions, std::move(tuning));
   }
 
   // Waits up to 20 s for the loop to stop on an error; returns its status.
@@ -265,8 +265,10 @@ TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
 TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  auto started = StartOnEmptyPair(*c, "w", "id INT PRIMARY KEY, n INT", 4248, 1,
-                                  /*read_coalesce_ms=*/600000);
+  ApplierLoopOptions tuning;
+  tuning.read_coalesce_ms = 600000;
+  tuning.net_window_ms = 0;  // only the coalescing wait holds the rows back
+  auto started = StartOnEmptyPair(*c, "w", "id INT PRIMARY KEY, n INT", 4248, 1, tuning);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   // The first heartbeat (100 ms) finds the stream caught up: the reader waits.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
@@ -276,6 +278,63 @@ TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
   Status waited = WaitAppliedNow(*c, *started->loop);  // 20 s, far less than the reader's wait
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   EXPECT_EQ(Contents(*c, "_w_new", "id, n"), "1|1|\n2|2|\n");
+}
+
+// The reader nets changes for a window before it applies them, so that many
+// writes to a hot key become one; a waiter (the cut-over's drain) ends the
+// window. Each round is followed by idle heartbeats, at which an applier
+// without the window applied what it had.
+TEST_F(ApplierTest, WritesToAHotKeyWithinTheNettingWindowAreAppliedOnce) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ApplierLoopOptions tuning;
+  tuning.net_window_ms = 600000;
+  auto started = StartOnEmptyPair(*c, "hot", "id INT PRIMARY KEY, n INT", 4251, 1, tuning);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ApplierLoop& loop = *started->loop;
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.hot VALUES (1, 0), (2, 0)").ok());
+  for (int round = 0; round < 5; ++round) {
+    for (int i = 0; i < 20; ++i) {
+      ASSERT_TRUE(c->Execute("UPDATE apply.hot SET n = n + 1 WHERE id = 1").ok());
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // three heartbeats
+  }
+  const std::string head = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  for (int i = 0; i < 100 && loop.read_position() != head; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(loop.read_position(), head) << "the reader has read everything";
+  EXPECT_NE(loop.applied_position(), head) << "and applied none of it yet";
+  EXPECT_EQ(loop.rows_applied(), 0u);
+
+  Status waited = loop.WaitApplied(head, 20000);
+  ASSERT_TRUE(waited.ok()) << waited.ToString();
+  EXPECT_EQ(Contents(*c, "_hot_new", "id, n"), "1|100|\n2|0|\n");
+  EXPECT_EQ(loop.row_events(), 102u);
+  EXPECT_EQ(loop.rows_applied(), 2u) << "102 row events netted to one write per key";
+}
+
+// A batch that holds max_batch_rows keys goes to the apply thread at once,
+// window or not: that bounds the applier's memory.
+TEST_F(ApplierTest, AFullBatchIsAppliedBeforeTheWindowEnds) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ApplierLoopOptions tuning;
+  tuning.net_window_ms = 600000;
+  tuning.max_batch_rows = 100;
+  auto started = StartOnEmptyPair(*c, "full", "id INT PRIMARY KEY, n INT", 4252, 1, tuning);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ApplierLoop& loop = *started->loop;
+  for (int id = 1; id <= 250; ++id) {  // one key a transaction
+    ASSERT_TRUE(c->Execute("INSERT INTO apply.full VALUES (" + std::to_string(id) + ", 1)").ok());
+  }
+  for (int i = 0; i < 200 && loop.rows_applied() < 200; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a third batch would show
+  EXPECT_EQ(loop.rows_applied(), 200u) << "two full batches; the last 50 keys wait in the window";
+  ASSERT_TRUE(WaitAppliedNow(*c, loop).ok());
+  EXPECT_EQ(Contents(*c, "_full_new", "COUNT(*), SUM(id)"), "250|31375|\n");
 }
 
 // A batch of wide rows goes in statements that fit the server's

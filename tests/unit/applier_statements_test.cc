@@ -74,7 +74,7 @@ namespace lockstep {
 namespace {
 
 TEST(ApplierStatementsTest, KeysAreOrderedLikeTheServersPrimaryKey) {
-  const ChangeApplier::KeyOrder less;
+  const KeyOrder less;
   EXPECT_TRUE(less({"9"}, {"10"})) << "integers by value, not as text";
   EXPECT_TRUE(less({"-10"}, {"-9"}));
   EXPECT_TRUE(less({"-1"}, {"0"}));

@@ -1,0 +1,124 @@
+#include "executor/apply/change_netter.h"
+
+#include <cctype>
+
+#include "executor/copy/key_span.h"
+
+namespace lockstep {
+namespace {
+
+// <0, 0, >0 like strcmp; integers by value, anything else as text.
+int CompareLiteral(const std::string& a, const std::string& b) {
+  if (IsIntegerLiteral(a) && IsIntegerLiteral(b)) {
+    const bool neg_a = a[0] == '-', neg_b = b[0] == '-';
+    if (neg_a != neg_b) return neg_a ? -1 : 1;
+    int magnitude = a.size() != b.size() ? (a.size() < b.size() ? -1 : 1) : a.compare(b);
+    return neg_a ? -magnitude : magnitude;
+  }
+  return a.compare(b);
+}
+
+bool IsIdentifierChar(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
+
+}  // namespace
+
+bool IsIntegerLiteral(const std::string& s) {
+  const size_t digits = !s.empty() && s[0] == '-' ? 1 : 0;
+  if (s.size() == digits) return false;
+  for (size_t i = digits; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+  }
+  return true;
+}
+
+bool StatementChangesTable(std::string_view text, std::string_view table) {
+  std::string verb;
+  for (char c : text.substr(0, 16)) verb += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  const bool ddl = verb.rfind("ALTER", 0) == 0 || verb.rfind("DROP", 0) == 0 ||
+                   verb.rfind("RENAME", 0) == 0 || verb.rfind("TRUNCATE", 0) == 0;
+  if (!ddl || table.empty()) return false;
+  // lockstep's own statements name its artifacts (_t_new, _t_old).
+  if (text.find("_" + std::string(table) + "_") != std::string_view::npos) return false;
+  for (size_t at = text.find(table); at != std::string_view::npos; at = text.find(table, at + 1)) {
+    const size_t end = at + table.size();
+    if ((at == 0 || !IsIdentifierChar(text[at - 1])) &&
+        (end == text.size() || !IsIdentifierChar(text[end]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool KeyOrder::operator()(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    if (int c = CompareLiteral(a[i], b[i]); c != 0) return c < 0;
+  }
+  return a.size() < b.size();
+}
+
+RowKey ChangeNetter::RenderKey(const binlog::Row& row) const {
+  RowKey key;
+  key.reserve(mapping_.key_positions.size());
+  for (size_t pos : mapping_.key_positions) {
+    const auto& col = mapping_.columns[pos];
+    key.push_back(binlog::ToSqlLiteral(row[col.source_position], col.spec));
+  }
+  return key;
+}
+
+bool ChangeNetter::LeftToCopy(const RowKey& key, const std::optional<CopyFrontier>& frontier) const {
+  if (!frontier || key.size() != 1) return false;
+  const auto value = executor::ParseIntegerKey(key[0]);
+  return value && *value > frontier->copied_to && *value <= frontier->copy_upper;
+}
+
+Status ChangeNetter::CheckWidth(const binlog::Row& row, const binlog::Transaction& trx) const {
+  if (row.size() == mapping_.source_column_count) return Status::Ok();
+  return Status::FailedPrecondition(
+      "a row event of " + target_.table + " has " + std::to_string(row.size()) +
+      " columns where lockstep expects " + std::to_string(mapping_.source_column_count) + " (" +
+      trx.gtid.ToString() + "): the table changed during the migration");
+}
+
+Status ChangeNetter::Add(binlog::Transaction& trx, const std::optional<CopyFrontier>& frontier,
+                         NetChanges& net) {
+  for (const auto& st : trx.statements) {
+    if (StatementChangesTable(st.text, target_.table)) {
+      return Status::FailedPrecondition("the table was changed by another statement during the "
+                                        "migration (" + trx.gtid.ToString() + "): " +
+                                        st.text.substr(0, 200));
+    }
+  }
+  for (auto& change : trx.changes) {
+    if (change.table == nullptr || change.table->schema != target_.schema ||
+        change.table->table != target_.table) {
+      continue;
+    }
+    ++events_seen_;
+    if (change.before) {
+      LOCKSTEP_RETURN_IF_ERROR(CheckWidth(*change.before, trx));
+      // Only the key of a before image is needed.
+      RowKey key = RenderKey(*change.before);
+      if (LeftToCopy(key, frontier)) {
+        ++rows_left_to_copy_;
+      } else {
+        net[std::move(key)] = std::nullopt;  // gone, unless re-added below
+      }
+    }
+    if (change.after) {
+      LOCKSTEP_RETURN_IF_ERROR(CheckWidth(*change.after, trx));
+      RowKey key = RenderKey(*change.after);
+      if (LeftToCopy(key, frontier)) {
+        ++rows_left_to_copy_;
+        continue;
+      }
+      // Kept decoded: the applier renders only the rows that survive netting.
+      net[std::move(key)] = std::move(*change.after);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace lockstep
