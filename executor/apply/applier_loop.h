@@ -32,12 +32,15 @@ struct ApplierLoopOptions {
   std::string start_position;       // GTID list read before the copy started
   // How long the reader nets changes into one batch before it hands the
   // batch to an idle apply thread. The longer, the more writes to a hot key
-  // fold into one: paused at 90% of a copy under sysbench (whose default
-  // distribution sends three quarters of its writes to 1% of the keys), the
-  // application kept 71% of its TPS with batches of 2,000 transactions (half
-  // a second) and 76% with 20,000. A busy apply thread lengthens the window
-  // by itself; a waiter (WaitApplied) shortens it.
-  int64_t net_window_ms = 2000;
+  // fold into one (sysbench's default distribution sends three quarters of
+  // its writes to 1% of the keys). Paused at 90% of a 1M-row copy under
+  // sysbench, two paired runs each: the application kept 87% and 72% of its
+  // TPS with no window, 87% and 88% with 2 s; 77% and 78% with 2 s, 89% and
+  // 81% with 8 s (docs/benchmarks.md, session 7). A busy apply thread
+  // lengthens the window by itself, max_batch_rows ends it, and a waiter
+  // (WaitApplied: the cut-over's drain, a differing checksum chunk) ends it
+  // at once.
+  int64_t net_window_ms = 8000;
   // Keys a batch nets at most: bounds memory (a batch being applied, one
   // waiting and the reader's), whatever the window.
   size_t max_batch_rows = 32768;
