@@ -148,8 +148,11 @@ void ApplierLoop::Read() {
     pending = std::move(position);
     // A full batch waits for the apply thread to take the one before it; a
     // due one is handed over only to an idle apply thread, and nets on
-    // meanwhile.
-    const bool due = now - opened >= net_window_ && apply_idle;
+    // meanwhile. A heartbeat makes the batch due: the stream was quiet for a
+    // heartbeat period, so there is little left to net with, and holding the
+    // batch would only delay the applied position (a checkpoint, the end of
+    // a backlog). Under a load worth netting the server sends none.
+    const bool due = apply_idle && (!next->has_value() || now - opened >= net_window_);
     if (flush || due || net.size() >= max_batch_rows_) {
       if (!hand_over()) break;
     }

@@ -37,14 +37,14 @@ struct ApplierLoopOptions {
   // sysbench, two paired runs each: the application kept 87% and 72% of its
   // TPS with no window, 87% and 88% with 2 s; 77% and 78% with 2 s, 89% and
   // 81% with 8 s (docs/benchmarks.md, session 7). A busy apply thread
-  // lengthens the window by itself, max_batch_rows ends it, and a waiter
-  // (WaitApplied: the cut-over's drain, a differing checksum chunk) ends it
-  // at once.
+  // lengthens the window by itself; max_batch_rows and a heartbeat (the
+  // stream was quiet for heartbeat_ms) end it, and a waiter (WaitApplied:
+  // the cut-over's drain, a differing checksum chunk) ends it at once.
   int64_t net_window_ms = 8000;
   // Keys a batch nets at most: bounds memory (a batch being applied, one
   // waiting and the reader's), whatever the window.
   size_t max_batch_rows = 32768;
-  int64_t heartbeat_ms = 100;       // an idle stream still ends a window this often
+  int64_t heartbeat_ms = 100;       // a stream quiet this long ends the netting window
   // Once the reader has read everything the server sent, it waits up to this
   // long before reading on, so that one read takes what a busy server sent
   // meanwhile. Under load the server sends each commit group as it is

@@ -97,14 +97,19 @@ Status ChangeApplier::Apply(NetChanges net) {
                           ? sessions_.size() : 1;
   std::vector<Part> parts(ways);
   std::hash<std::string> hash;
-  for (auto& [key, row] : net) {
+  const size_t netted = net.size();
+  // Each entry leaves the batch as it is rendered, so that a full batch is
+  // never held decoded and rendered at once.
+  while (!net.empty()) {
+    auto entry = net.extract(net.begin());
     size_t h = 0;
     if (ways > 1) {
-      for (const auto& literal : key) h = h * 31 + hash(literal);
+      for (const auto& literal : entry.key()) h = h * 31 + hash(literal);
     }
     Part& part = parts[h % ways];  // each part stays in key order
-    if (!row || !mapping_.key_is_only_unique) part.delete_keys.push_back(key);
+    const auto& row = entry.mapped();
     if (row) part.rows.push_back(Render(*row));
+    if (!row || !mapping_.key_is_only_unique) part.delete_keys.push_back(std::move(entry.key()));
   }
   std::vector<Status> results(ways);
   std::vector<std::jthread> helpers;  // joined on every way out, also by an exception
@@ -114,7 +119,7 @@ Status ChangeApplier::Apply(NetChanges net) {
   results[0] = ApplyPart(sessions_[0], parts[0]);
   helpers.clear();
   for (const Status& result : results) LOCKSTEP_RETURN_IF_ERROR(result);
-  rows_applied_ += net.size();
+  rows_applied_ += netted;
   if (ways > 1) ++batches_split_;
   return Status::Ok();
 }

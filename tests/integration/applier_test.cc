@@ -282,13 +282,14 @@ TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
 
 // The reader nets changes for a window before it applies them, so that many
 // writes to a hot key become one; a waiter (the cut-over's drain) ends the
-// window. Each round is followed by idle heartbeats, at which an applier
-// without the window applied what it had.
+// window. The rounds are apart by less than a heartbeat period, as under a
+// steady load: a quiet stream ends the window (next test).
 TEST_F(ApplierTest, WritesToAHotKeyWithinTheNettingWindowAreAppliedOnce) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
   ApplierLoopOptions tuning;
   tuning.net_window_ms = 600000;
+  tuning.heartbeat_ms = 1000;  // longer than the pauses between rounds
   auto started = StartOnEmptyPair(*c, "hot", "id INT PRIMARY KEY, n INT", 4251, 1, tuning);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ApplierLoop& loop = *started->loop;
@@ -297,7 +298,7 @@ TEST_F(ApplierTest, WritesToAHotKeyWithinTheNettingWindowAreAppliedOnce) {
     for (int i = 0; i < 20; ++i) {
       ASSERT_TRUE(c->Execute("UPDATE apply.hot SET n = n + 1 WHERE id = 1").ok());
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));  // three heartbeats
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
   }
   const std::string head = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
   for (int i = 0; i < 100 && loop.read_position() != head; ++i) {
@@ -314,6 +315,25 @@ TEST_F(ApplierTest, WritesToAHotKeyWithinTheNettingWindowAreAppliedOnce) {
   EXPECT_EQ(loop.rows_applied(), 2u) << "102 row events netted to one write per key";
 }
 
+// A stream quiet for a heartbeat period ends the window: nothing is left to
+// net with, and the applied position (a checkpoint) need not lag.
+TEST_F(ApplierTest, AQuietStreamEndsTheNettingWindow) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ApplierLoopOptions tuning;
+  tuning.net_window_ms = 600000;
+  auto started = StartOnEmptyPair(*c, "quiet", "id INT PRIMARY KEY, n INT", 4253, 1, tuning);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ApplierLoop& loop = *started->loop;
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.quiet VALUES (1, 1), (2, 2)").ok());
+  const std::string head = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  for (int i = 0; i < 100 && loop.applied_position() != head; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(loop.applied_position(), head) << "applied within 5 s, with no waiter";
+  EXPECT_EQ(Contents(*c, "_quiet_new", "id, n"), "1|1|\n2|2|\n");
+}
+
 // A batch that holds max_batch_rows keys goes to the apply thread at once,
 // window or not: that bounds the applier's memory.
 TEST_F(ApplierTest, AFullBatchIsAppliedBeforeTheWindowEnds) {
@@ -322,6 +342,7 @@ TEST_F(ApplierTest, AFullBatchIsAppliedBeforeTheWindowEnds) {
   ApplierLoopOptions tuning;
   tuning.net_window_ms = 600000;
   tuning.max_batch_rows = 100;
+  tuning.heartbeat_ms = 2000;  // so that only a full batch ends the window here
   auto started = StartOnEmptyPair(*c, "full", "id INT PRIMARY KEY, n INT", 4252, 1, tuning);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ApplierLoop& loop = *started->loop;
@@ -331,7 +352,7 @@ TEST_F(ApplierTest, AFullBatchIsAppliedBeforeTheWindowEnds) {
   for (int i = 0; i < 200 && loop.rows_applied() < 200; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // a third batch would show
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // a third batch would show
   EXPECT_EQ(loop.rows_applied(), 200u) << "two full batches; the last 50 keys wait in the window";
   ASSERT_TRUE(WaitAppliedNow(*c, loop).ok());
   EXPECT_EQ(Contents(*c, "_full_new", "COUNT(*), SUM(id)"), "250|31375|\n");
