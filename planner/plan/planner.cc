@@ -23,7 +23,7 @@ DcView InspectOneDc(const DcConfig& dc, ConnectionFactory& factory, const std::s
     view.error = conn.status().ToString();
     return view;
   }
-  auto server = InspectDc(**conn);
+  auto server = InspectDcSettings(**conn);  // the links after the lag (InspectLinks)
   if (!server.ok()) {
     view.error = server.status().ToString();
     return view;
@@ -62,6 +62,22 @@ void MeasureLinkCatchUp(int64_t limit_ms, std::vector<DcView>& dcs,
     }));
   }
   for (auto& w : waits) w.get();
+}
+
+// Adds every inspected DC's links, in parallel; a DC whose links cannot be
+// read is not inspected (its checks fail: unknown is not good).
+void ReadLinks(std::vector<DcView>& dcs, std::vector<std::unique_ptr<Connection>>& conns) {
+  std::vector<std::future<void>> reads;
+  for (size_t d = 0; d < dcs.size(); ++d) {
+    if (!dcs[d].inspected()) continue;
+    reads.push_back(std::async(std::launch::async, [&, d] {
+      if (Status read = InspectLinks(*conns[d], *dcs[d].server); !read.ok()) {
+        dcs[d].error = read.WithContext("reading the DRC links").ToString();
+        dcs[d].server.reset();
+      }
+    }));
+  }
+  for (auto& r : reads) r.get();
 }
 
 void Estimate(const std::vector<DcView>& dcs, Plan& plan) {
@@ -169,7 +185,11 @@ Result<Plan> MakePlan(const Topology& topology, ConnectionFactory& factory,
   }
   std::vector<DcView> dcs;
   for (auto& p : pending) dcs.push_back(p.get());
+  // The lag first: reading the links can wait on a lagging link's lock for
+  // as long as it lags (InspectLinks), and a lag measured after that wait
+  // was already gone.
   MeasureLinkCatchUp(budget.lag_start_ms, dcs, conns);
+  ReadLinks(dcs, conns);
 
   // The effect is probed where the table is written: the writer of a global
   // zone, else the first DC that has the table.

@@ -36,6 +36,12 @@ bool LinkFacts::DropsUnderscoreTables() const {
 }
 
 Result<DcFacts> InspectDc(Connection& conn) {
+  LOCKSTEP_ASSIGN_OR_RETURN(DcFacts f, InspectDcSettings(conn));
+  LOCKSTEP_RETURN_IF_ERROR(InspectLinks(conn, f));
+  return f;
+}
+
+Result<DcFacts> InspectDcSettings(Connection& conn) {
   DcFacts f;
   f.dc = conn.dc_name();
   LOCKSTEP_ASSIGN_OR_RETURN(QueryResult s, conn.Query(sql::ServerSettings()));
@@ -60,7 +66,11 @@ Result<DcFacts> InspectDc(Connection& conn) {
   const int64_t after = NowMicros();
   f.round_trip_us = after - before;
   f.clock_offset_us = ToInt(server_now) - (before + after) / 2;
+  return f;
+}
 
+Status InspectLinks(Connection& conn, DcFacts& f) {
+  f.links.clear();
   LOCKSTEP_ASSIGN_OR_RETURN(QueryResult links, conn.Query(sql::ShowAllSlavesStatus()));
   for (size_t r = 0; r < links.rows.size(); ++r) {
     LinkFacts l;
@@ -76,7 +86,7 @@ Result<DcFacts> InspectDc(Connection& conn) {
     l.last_sql_error = links.Get(r, "Last_SQL_Error").value_or("");
     f.links.push_back(std::move(l));
   }
-  return f;
+  return Status::Ok();
 }
 
 }  // namespace lockstep

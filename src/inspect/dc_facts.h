@@ -53,7 +53,18 @@ struct DcFacts {
   std::vector<LinkFacts> links;
 };
 
-// Reads the facts of the DC behind `conn`.
+// Reads the facts of the DC behind `conn`: InspectDcSettings, then InspectLinks.
 Result<DcFacts> InspectDc(Connection& conn);
+
+// The settings (GTID position among them) and the clock, without the links.
+Result<DcFacts> InspectDcSettings(Connection& conn);
+
+// Adds the DC's links to `facts`. SHOW ALL SLAVES STATUS waits for every
+// link's own lock, and a link's SQL thread can hold it for as long as it
+// waits: measured on the sandbox, 28 s while one link waited in MASTER_DELAY
+// and another waited for it to apply the same GTID (gtid_ignore_duplicates).
+// So the planner measures the links' lag before it reads them: read first,
+// the wait let a lagging link catch up and the lag check pass.
+Status InspectLinks(Connection& conn, DcFacts& facts);
 
 }  // namespace lockstep

@@ -138,15 +138,34 @@ TEST_F(PlanTest, LongTransactionHoldingTheTable) {
 }
 
 TEST_F(PlanTest, LaggingLink) {
-  // dc3 applies dc1's events 3 s late: a real lag, not a stopped link. Both of
+  // dc3 applies dc1's events 5 s late: a real lag, not a stopped link. Both of
   // dc3's links are delayed, since in a mesh dc1's rows also arrive via dc2.
   for (const char* link : {"dc1", "dc2"}) {
     On(3, std::string("STOP SLAVE '") + link + "'");
-    On(3, std::string("CHANGE MASTER '") + link + "' TO MASTER_DELAY = 3");
+    On(3, std::string("CHANGE MASTER '") + link + "' TO MASTER_DELAY = 5");
     On(3, std::string("START SLAVE '") + link + "'");
     ASSERT_TRUE(sandbox_->WaitLinkRunning(3, link).ok());
   }
   On(1, "INSERT INTO " + Qualified() + " (a, b) VALUES (4, 'late')");
+  // Plan once one of dc3's links sits in its delay with the row and the
+  // other waits for it to apply the same GTID (gtid_ignore_duplicates):
+  // reading the waiting link's status then waits too, until the row is
+  // applied. The planner read the links before it measured the lag, and
+  // found none (a flaky failure here until session 7). The processlist
+  // shows the two states without waiting.
+  auto dc3 = sandbox_->Connect(3);
+  ASSERT_TRUE(dc3.ok());
+  bool both = false;
+  for (int i = 0; i < 60 && !both; ++i) {
+    auto states = (*dc3)->QueryValue(
+        "SELECT COUNT(DISTINCT LEFT(STATE, 12)) FROM information_schema.PROCESSLIST "
+        "WHERE STATE LIKE 'Waiting until MASTER_DELAY%' "
+        "OR STATE LIKE 'Waiting for other master connection%'");
+    ASSERT_TRUE(states.ok()) << states.status().ToString();
+    both = states->value_or("") == "2";
+    if (!both) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(both) << "dc3's links never waited for the delayed row";
   Plan p = MakePlanFor("ADD COLUMN c INT");
   for (const char* link : {"dc1", "dc2"}) {
     On(3, std::string("STOP SLAVE '") + link + "'");
