@@ -34,9 +34,9 @@ struct ApplierLoopOptions {
   // batch to an idle apply thread. The longer, the more writes to a hot key
   // fold into one (sysbench's default distribution sends three quarters of
   // its writes to 1% of the keys). Paused at 90% of a 1M-row copy under
-  // sysbench, two paired runs each: the application kept 87% and 72% of its
-  // TPS with no window, 87% and 88% with 2 s; 77% and 78% with 2 s, 89% and
-  // 81% with 8 s (docs/benchmarks.md, session 7). A busy apply thread
+  // sysbench, two phases each in one load: the application kept 87% and 75%
+  // of its TPS with no window, 87% and 88% with 2 s; in a second load 77% and
+  // 82% with 2 s, 89% and 85% with 8 s (docs/benchmarks.md, session 7). A busy apply thread
   // lengthens the window by itself; max_batch_rows and a heartbeat (the
   // stream was quiet for heartbeat_ms) end it, and a waiter (WaitApplied:
   // the cut-over's drain, a differing checksum chunk) ends it at once.
