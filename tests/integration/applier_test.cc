@@ -132,6 +132,18 @@ class ApplierTest : public SandboxSuite<1> {
     return StartApplier(c, table, "_" + table + "_new", server_id, sessions, std::move(tuning));
   }
 
+  // StartOnEmptyPair of (id INT PRIMARY KEY, n INT) on one session, netting
+  // for 10 minutes: only a waiter, a heartbeat or a full batch ends a window.
+  static Result<Started> StartWithLongWindow(Connection& c, const std::string& table,
+                                             uint32_t server_id, int64_t heartbeat_ms,
+                                             size_t max_batch_rows = ApplierLoopOptions{}.max_batch_rows) {
+    ApplierLoopOptions tuning;
+    tuning.net_window_ms = 600000;
+    tuning.heartbeat_ms = heartbeat_ms;
+    tuning.max_batch_rows = max_batch_rows;
+    return StartOnEmptyPair(c, table, "id INT PRIMARY KEY, n INT", server_id, 1, tuning);
+  }
+
   // Waits up to 20 s for the loop to stop on an error; returns its status.
   static Status WaitStopped(const ApplierLoop& loop) {
     for (int i = 0; i < 200 && loop.status().ok(); ++i) {
@@ -287,10 +299,8 @@ TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
 TEST_F(ApplierTest, WritesToAHotKeyWithinTheNettingWindowAreAppliedOnce) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ApplierLoopOptions tuning;
-  tuning.net_window_ms = 600000;
-  tuning.heartbeat_ms = 1000;  // longer than the pauses between rounds
-  auto started = StartOnEmptyPair(*c, "hot", "id INT PRIMARY KEY, n INT", 4251, 1, tuning);
+  // Heartbeats of 1 s: longer than the pauses between rounds.
+  auto started = StartWithLongWindow(*c, "hot", 4251, /*heartbeat_ms=*/1000);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ApplierLoop& loop = *started->loop;
   ASSERT_TRUE(c->Execute("INSERT INTO apply.hot VALUES (1, 0), (2, 0)").ok());
@@ -320,9 +330,7 @@ TEST_F(ApplierTest, WritesToAHotKeyWithinTheNettingWindowAreAppliedOnce) {
 TEST_F(ApplierTest, AQuietStreamEndsTheNettingWindow) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ApplierLoopOptions tuning;
-  tuning.net_window_ms = 600000;
-  auto started = StartOnEmptyPair(*c, "quiet", "id INT PRIMARY KEY, n INT", 4253, 1, tuning);
+  auto started = StartWithLongWindow(*c, "quiet", 4253, /*heartbeat_ms=*/100);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ApplierLoop& loop = *started->loop;
   ASSERT_TRUE(c->Execute("INSERT INTO apply.quiet VALUES (1, 1), (2, 2)").ok());
@@ -339,11 +347,9 @@ TEST_F(ApplierTest, AQuietStreamEndsTheNettingWindow) {
 TEST_F(ApplierTest, AFullBatchIsAppliedBeforeTheWindowEnds) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  ApplierLoopOptions tuning;
-  tuning.net_window_ms = 600000;
-  tuning.max_batch_rows = 100;
-  tuning.heartbeat_ms = 2000;  // so that only a full batch ends the window here
-  auto started = StartOnEmptyPair(*c, "full", "id INT PRIMARY KEY, n INT", 4252, 1, tuning);
+  // Heartbeats of 2 s, so that only a full batch ends the window here.
+  auto started = StartWithLongWindow(*c, "full", 4252, /*heartbeat_ms=*/2000,
+                                     /*max_batch_rows=*/100);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ApplierLoop& loop = *started->loop;
   for (int id = 1; id <= 250; ++id) {  // one key a transaction
