@@ -92,7 +92,7 @@ void ApplierLoop::Fail(Status failure) {
 
 bool ApplierLoop::Enqueue(Work work) {
   std::unique_lock lock(mu_);
-  queue_cv_.wait(lock, [&] { return queue_.empty() || !error_.ok() || stopped_; });
+  queue_cv_.wait(lock, [&] { return (queue_.empty() && !applying_) || !error_.ok() || stopped_; });
   if (!error_.ok() || stopped_) return false;
   queue_.push_back(std::move(work));
   queue_cv_.notify_all();
@@ -203,6 +203,7 @@ void ApplierLoop::Apply() {
       applying_ = false;
     }
     applied_cv_.notify_all();
+    queue_cv_.notify_all();  // the reader may hand over its batch
   }
   std::lock_guard lock(mu_);
   stopped_ = true;

@@ -41,8 +41,8 @@ struct ApplierLoopOptions {
   // stream was quiet for heartbeat_ms) end it, and a waiter (WaitApplied:
   // the cut-over's drain, a differing checksum chunk) ends it at once.
   int64_t net_window_ms = 8000;
-  // Keys a batch nets at most: bounds memory (a batch being applied, one
-  // waiting and the reader's), whatever the window.
+  // Keys a batch nets at most: bounds memory (the batch being applied and
+  // the reader's), whatever the window.
   size_t max_batch_rows = 32768;
   int64_t heartbeat_ms = 100;       // a stream quiet this long ends the netting window
   // Once the reader has read everything the server sent, it waits up to this
@@ -114,8 +114,8 @@ class ApplierLoop {
   // The reader's wait once the socket is drained (read_coalesce_ms).
   void CoalesceReads(std::chrono::steady_clock::time_point& last_check);
   void Apply();  // the apply thread
-  // Hands a batch to the apply thread once no other batch waits for it;
-  // false once the loop is stopping.
+  // Hands a batch to the apply thread once it is idle (so that at most two
+  // batches are in memory); false once the loop is stopping.
   bool Enqueue(Work work);
   void Fail(Status failure);  // the first failure stops both threads
   bool Covers(const binlog::GtidPosition& target) const;  // REQUIRES: mu_ held
