@@ -46,6 +46,7 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
                                                     max_allowed_packet));
   loop->applied_ = *start;
   loop->read_ = *start;
+  loop->frontier_known_ = !options.hold_until_frontier;
   loop->apply_ = std::thread([raw = loop.get()] { raw->Apply(); });
   loop->reader_ = std::thread([raw = loop.get()] { raw->Read(); });
   return loop;
@@ -62,6 +63,7 @@ ApplierLoop::ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
       applier_(Raw(sessions_), std::move(target), std::move(mapping), max_allowed_packet),
       net_window_(std::max<int64_t>(options.net_window_ms, 0)),
       max_batch_rows_(std::max<size_t>(options.max_batch_rows, 1)),
+      max_batch_bytes_(std::max<size_t>(options.max_batch_bytes, 1)),
       read_coalesce_ms_(options.read_coalesce_ms) {}
 
 ApplierLoop::~ApplierLoop() { Stop(); }
@@ -74,8 +76,12 @@ void ApplierLoop::Stop() {
 }
 
 void ApplierLoop::SetCopyFrontier(std::optional<CopyFrontier> frontier) {
-  std::lock_guard lock(mu_);
-  frontier_ = frontier;
+  {
+    std::lock_guard lock(mu_);
+    frontier_ = frontier;
+    frontier_known_ = true;
+  }
+  queue_cv_.notify_all();  // a reader holding its batch for the frontier
 }
 
 void ApplierLoop::Fail(Status failure) {
@@ -92,7 +98,9 @@ void ApplierLoop::Fail(Status failure) {
 
 bool ApplierLoop::Enqueue(Work work) {
   std::unique_lock lock(mu_);
-  queue_cv_.wait(lock, [&] { return (queue_.empty() && !applying_) || !error_.ok() || stopped_; });
+  queue_cv_.wait(lock, [&] {
+    return (queue_.empty() && !applying_ && frontier_known_) || !error_.ok() || stopped_;
+  });
   if (!error_.ok() || stopped_) return false;
   queue_.push_back(std::move(work));
   queue_cv_.notify_all();
@@ -104,12 +112,12 @@ void ApplierLoop::Read() {
   binlog::TransactionReader reader(stream_.get());
   // The open batch: what the reader has netted since its last hand-over, and
   // the position up to which it is complete (nullopt: nothing read since).
-  NetChanges net;
+  NetBatch net;
   std::optional<binlog::GtidPosition> pending;
   Clock::time_point opened;
   auto hand_over = [&] {
-    Work work{std::move(net), std::move(*pending)};
-    net.clear();
+    Work work{std::move(net.rows), std::move(*pending)};
+    net = NetBatch{};
     pending.reset();
     return Enqueue(std::move(work));
   };
@@ -131,7 +139,7 @@ void ApplierLoop::Read() {
       std::lock_guard lock(mu_);
       frontier = frontier_;  // read after the transaction was (CopyFrontier)
       flush = ReachesFlushTarget(position);
-      apply_idle = queue_.empty() && !applying_;
+      apply_idle = queue_.empty() && !applying_ && frontier_known_;
       read_ = position;
     }
     if (next->has_value()) {
@@ -153,11 +161,12 @@ void ApplierLoop::Read() {
     // batch would only delay the applied position (a checkpoint, the end of
     // a backlog). Under a load worth netting the server sends none.
     const bool due = apply_idle && (!next->has_value() || now - opened >= net_window_);
-    if (flush || due || net.size() >= max_batch_rows_) {
+    const bool full = net.rows.size() >= max_batch_rows_ || net.bytes >= max_batch_bytes_;
+    if (flush || due || full) {
       if (!hand_over()) break;
     }
   }
-  if (pending && !net.empty()) hand_over();
+  if (pending && !net.rows.empty()) hand_over();
   std::lock_guard lock(mu_);
   reader_done_ = true;
   queue_cv_.notify_all();
@@ -189,6 +198,16 @@ void ApplierLoop::Apply() {
       queue_cv_.notify_all();  // room for the reader
     }
     if (!work.net.empty()) {
+      // The reader left out what was the copy's when it read each
+      // transaction; the frontier now also covers images netted before the
+      // copy claimed their keys. Read after the whole batch was read.
+      std::optional<CopyFrontier> frontier;
+      {
+        std::lock_guard lock(mu_);
+        frontier = frontier_;
+      }
+      netted_left_to_copy_ += std::erase_if(
+          work.net, [&](const auto& entry) { return LeftToCopy(entry.first, frontier); });
       Status applied = applier_.Apply(std::move(work.net));
       if (!applied.ok()) {
         Fail(applied);

@@ -41,9 +41,12 @@ struct ApplierLoopOptions {
   // stream was quiet for heartbeat_ms) end it, and a waiter (WaitApplied:
   // the cut-over's drain, a differing checksum chunk) ends it at once.
   int64_t net_window_ms = 8000;
-  // Keys a batch nets at most: bounds memory (the batch being applied and
-  // the reader's), whatever the window.
+  // Keys a batch nets at most, and bytes of decoded values: bound memory
+  // (the batch being applied and the reader's), whatever the window. A
+  // sysbench row takes about 600 bytes decoded, so the keys bind first;
+  // rows of large TEXT or BLOB values fill a batch by bytes.
   size_t max_batch_rows = 32768;
+  size_t max_batch_bytes = 64u << 20;
   int64_t heartbeat_ms = 100;       // a stream quiet this long ends the netting window
   // Once the reader has read everything the server sent, it waits up to this
   // long before reading on, so that one read takes what a busy server sent
@@ -56,6 +59,11 @@ struct ApplierLoopOptions {
   // differing checksum chunk) ends the wait at once, and a backlog never
   // starts one: the socket is not drained. 0: off.
   int64_t read_coalesce_ms = 20;
+  // A copy is about to start: apply nothing until SetCopyFrontier says which
+  // keys it leaves to the copy. Applied before, a change to a key the copy
+  // then claims stays in the shadow table: the copy never overwrites a row,
+  // and the changes after it are left to the copy.
+  bool hold_until_frontier = false;
 };
 
 class ApplierLoop {
@@ -93,9 +101,11 @@ class ApplierLoop {
 
   // From now on, changes to keys the copy has not read yet are left to it
   // (CopyFrontier); nullopt: apply every change (no copy running, or it is
-  // done). Only ever moved forward by one copy.
+  // done). Only ever moved forward by one copy. Ends hold_until_frontier.
   void SetCopyFrontier(std::optional<CopyFrontier> frontier);
-  uint64_t rows_left_to_copy() const { return rows_left_to_copy_.load(); }
+  // Row images the reader left to the copy, and netted rows the apply thread
+  // did (their keys claimed by the copy after they were read).
+  uint64_t rows_left_to_copy() const { return rows_left_to_copy_.load() + netted_left_to_copy_.load(); }
   uint64_t batches_split() const { return batches_split_.load(); }
 
  private:
@@ -129,6 +139,7 @@ class ApplierLoop {
   ChangeApplier applier_;  // the apply thread's
   std::chrono::milliseconds net_window_;
   size_t max_batch_rows_;
+  size_t max_batch_bytes_;
   int64_t read_coalesce_ms_;
 
   mutable std::mutex mu_;
@@ -142,6 +153,7 @@ class ApplierLoop {
   // never idle long enough for a heartbeat to flush it). Guarded by mu_.
   std::vector<binlog::GtidPosition> flush_targets_;
   std::optional<CopyFrontier> frontier_;  // guarded by mu_
+  bool frontier_known_ = true;             // guarded by mu_: not while holding
   std::deque<Work> queue_;         // guarded by mu_: at most one batch
   bool applying_ = false;          // guarded by mu_: the apply thread has a batch
   bool reader_done_ = false;       // guarded by mu_: nothing more will be queued
@@ -151,7 +163,8 @@ class ApplierLoop {
   std::atomic<uint64_t> rows_applied_{0};
   std::atomic<uint64_t> transactions_seen_{0};
   std::atomic<uint64_t> row_events_{0};
-  std::atomic<uint64_t> rows_left_to_copy_{0};
+  std::atomic<uint64_t> rows_left_to_copy_{0};    // the reader's
+  std::atomic<uint64_t> netted_left_to_copy_{0};  // the apply thread's
   std::atomic<uint64_t> batches_split_{0};
   std::thread reader_;
   std::thread apply_;

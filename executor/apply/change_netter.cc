@@ -68,11 +68,31 @@ RowKey ChangeNetter::RenderKey(const binlog::Row& row) const {
   return key;
 }
 
-bool ChangeNetter::LeftToCopy(const RowKey& key, const std::optional<CopyFrontier>& frontier) const {
+bool LeftToCopy(const std::vector<std::string>& key, const std::optional<CopyFrontier>& frontier) {
   if (!frontier || key.size() != 1) return false;
   const auto value = executor::ParseIntegerKey(key[0]);
   return value && *value > frontier->copied_to && *value <= frontier->copy_upper;
 }
+
+namespace {
+
+// Memory a decoded row holds, near enough to bound a batch by.
+size_t RowBytes(const std::optional<binlog::Row>& row) {
+  if (!row) return 0;
+  size_t bytes = sizeof(binlog::Row) + row->size() * sizeof(binlog::Value);
+  for (const auto& value : *row) bytes += value.bytes().capacity();
+  return bytes;
+}
+
+// Sets `key`'s entry of `batch` to `row`, keeping batch.bytes.
+void Put(NetBatch& batch, RowKey key, std::optional<binlog::Row> row) {
+  auto [entry, added] = batch.rows.try_emplace(std::move(key));
+  if (!added) batch.bytes -= RowBytes(entry->second);
+  batch.bytes += RowBytes(row);
+  entry->second = std::move(row);
+}
+
+}  // namespace
 
 Status ChangeNetter::CheckWidth(const binlog::Row& row, const binlog::Transaction& trx) const {
   if (row.size() == mapping_.source_column_count) return Status::Ok();
@@ -83,7 +103,7 @@ Status ChangeNetter::CheckWidth(const binlog::Row& row, const binlog::Transactio
 }
 
 Status ChangeNetter::Add(binlog::Transaction& trx, const std::optional<CopyFrontier>& frontier,
-                         NetChanges& net) {
+                         NetBatch& batch) {
   for (const auto& st : trx.statements) {
     if (StatementChangesTable(st.text, target_.table)) {
       return Status::FailedPrecondition("the table was changed by another statement during the "
@@ -104,7 +124,7 @@ Status ChangeNetter::Add(binlog::Transaction& trx, const std::optional<CopyFront
       if (LeftToCopy(key, frontier)) {
         ++rows_left_to_copy_;
       } else {
-        net[std::move(key)] = std::nullopt;  // gone, unless re-added below
+        Put(batch, std::move(key), std::nullopt);  // gone, unless re-added below
       }
     }
     if (change.after) {
@@ -115,7 +135,7 @@ Status ChangeNetter::Add(binlog::Transaction& trx, const std::optional<CopyFront
         continue;
       }
       // Kept decoded: the applier renders only the rows that survive netting.
-      net[std::move(key)] = std::move(*change.after);
+      Put(batch, std::move(key), std::move(change.after));
     }
   }
   return Status::Ok();

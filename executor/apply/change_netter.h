@@ -43,9 +43,15 @@ struct ApplierTarget {
 // Vitess do the same. Keys above copy_upper (rows added after the copy
 // started) are always applied: the copy never reads them.
 struct CopyFrontier {
+  // Below every key (keys are at most 64 bits): before the first chunk.
+  static constexpr __int128 kNothingCopied = -(static_cast<__int128>(1) << 100);
   __int128 copied_to = 0;   // the end of the chunk being copied, or of the last one
   __int128 copy_upper = 0;  // t's largest key when the copy started
 };
+
+// Whether `key` is the copy's to read: a single integer key in
+// (copied_to, copy_upper].
+bool LeftToCopy(const std::vector<std::string>& key, const std::optional<CopyFrontier>& frontier);
 
 // Orders keys the way the server's primary key does where that is known
 // (integer literals by value), so that a batch locks rows in the order the
@@ -63,21 +69,29 @@ using RowKey = std::vector<std::string>;
 // Key -> the row's final after image as decoded, nullopt = deleted.
 using NetChanges = std::map<RowKey, std::optional<binlog::Row>, KeyOrder>;
 
+// The reader's open batch.
+struct NetBatch {
+  NetChanges rows;
+  size_t bytes = 0;  // held by the rows' decoded values: wide rows fill a batch early
+};
+
 class ChangeNetter {
  public:
   ChangeNetter(ApplierTarget target, RowImageMapping mapping)
       : target_(std::move(target)), mapping_(std::move(mapping)) {}
 
-  // Folds `trx`'s changes of t into `net` (other tables' are ignored; the
+  // Folds `trx`'s changes of t into `batch` (other tables' are ignored; the
   // after images are moved out of `trx`), leaving out those of rows the copy
   // has not read yet. `frontier` must be read after `trx` was read from the
   // binlog, so that the copy reads those rows after `trx` committed. It may
-  // move forward between transactions: a key's images left to the copy then
-  // all come before those applied, and the copy read the rows after them.
+  // change between the transactions of a batch (from none to the copy's
+  // first, then forward); ApplierLoop filters the whole batch again with the
+  // frontier it reads when the batch is applied, so that no key is written
+  // from an image netted before the copy claimed it.
   // A statement that alters t itself, or a row of another width, fails: the
   // mapping would be wrong from there on.
   [[nodiscard]] Status Add(binlog::Transaction& trx, const std::optional<CopyFrontier>& frontier,
-                           NetChanges& net);
+                           NetBatch& batch);
 
   // Row events of t seen (before netting).
   uint64_t events_seen() const { return events_seen_; }
@@ -85,9 +99,6 @@ class ChangeNetter {
   uint64_t rows_left_to_copy() const { return rows_left_to_copy_; }
 
  private:
-  // Whether `key` is the copy's to read: a single integer key in
-  // (copied_to, copy_upper].
-  bool LeftToCopy(const RowKey& key, const std::optional<CopyFrontier>& frontier) const;
   RowKey RenderKey(const binlog::Row& row) const;
   Status CheckWidth(const binlog::Row& row, const binlog::Transaction& trx) const;
 

@@ -36,6 +36,14 @@ class CopyObserver {
   // Before a chunk reads its rows: it copies up to `chunk_end`, and the copy
   // as a whole up to `upper` (t's largest key when it started). Keys in
   // (chunk_end, upper] are read later, at their current state.
+  // Once the copy knows its range, before any chunk: it copies the keys
+  // after `after` (nullopt: from the smallest) up to `upper` (nullopt: t is
+  // empty, and nothing is copied).
+  virtual void CopyStarting(const std::optional<sql::KeyTuple>& after,
+                            const std::optional<sql::KeyTuple>& upper) {
+    (void)after;
+    (void)upper;
+  }
   virtual void ChunkStarting(const sql::KeyTuple& chunk_end, const sql::KeyTuple& upper) {
     (void)chunk_end;
     (void)upper;

@@ -50,6 +50,7 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
   progress.rows_total_estimate = std::stoll(status.Get(0, "TABLE_ROWS").value_or("0"));
 
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> upper, ReadKey(conn_, sql::MaxKey(layout.source)));
+  observer_.CopyStarting(after, upper);
   if (!upper) {  // t is empty: everything will come through the applier
     progress.done = true;
     return outcome;

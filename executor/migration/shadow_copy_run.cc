@@ -67,6 +67,22 @@ class ApplierHooks final : public ApplierHealth,
     return applier_->WaitApplied(gtid_binlog_pos, timeout_ms);
   }
 
+  // The applier holds what it reads until the copy knows its range
+  // (ApplierLoopOptions::hold_until_frontier); from here on it leaves the
+  // keys the copy will read to it, or applies everything where it cannot
+  // tell (a key that is not one integer, an empty table).
+  void CopyStarting(const std::optional<sql::KeyTuple>& after,
+                    const std::optional<sql::KeyTuple>& upper) override {
+    std::optional<CopyFrontier> frontier;
+    if (upper && upper->size() == 1) {
+      const auto top = executor::ParseIntegerKey((*upper)[0]);
+      const auto from = after ? executor::ParseIntegerKey((*after)[0])
+                              : std::optional<__int128>(CopyFrontier::kNothingCopied);
+      if (top && from) frontier = CopyFrontier{*from, *top};
+    }
+    applier_->SetCopyFrontier(frontier);
+  }
+
   // The applier may leave changes of rows the copy has not read yet to the
   // copy (CopyFrontier): integer keys only, where the order is the number's.
   void ChunkStarting(const sql::KeyTuple& chunk_end, const sql::KeyTuple& upper) override {
@@ -275,7 +291,10 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     applier = std::move(*started);
     return Status::Ok();
   };
+  // A copy to run: the applier waits for its range (CopyStarting).
+  applier_options.hold_until_frontier = phase == Phase::kShadowCreated || phase == Phase::kCopying;
   LOCKSTEP_RETURN_IF_ERROR(start_applier(start_position));
+  applier_options.hold_until_frontier = false;  // a restart comes after the copy
 
   LOCKSTEP_ASSIGN_OR_RETURN(auto probe_conn, factory_.Connect(dc_));
   ApplierHooks hooks(applier, *probe_conn, store_, id, dc_.name);

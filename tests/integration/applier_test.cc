@@ -271,6 +271,35 @@ TEST_F(ApplierTest, ChangesTheCopyWillStillReadAreLeftToIt) {
   EXPECT_EQ(Contents(*c, "_f_new", "id, n"), Contents(*c, "f", "id, n"));
 }
 
+// A change read before the copy said which keys it will read must not reach
+// the shadow table if the copy then claims the key: the copy never
+// overwrites a row, and the key's later changes are left to it. The applier
+// holds what it reads until it knows (hold_until_frontier), and filters each
+// batch again with the frontier when it applies it.
+TEST_F(ApplierTest, ChangesReadBeforeTheCopyClaimsTheirKeyAreLeftToIt) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ApplierLoopOptions tuning;
+  tuning.hold_until_frontier = true;
+  ASSERT_TRUE(CreateEmptyPair(*c, "claim", "id BIGINT PRIMARY KEY, n INT").ok());
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.claim VALUES (500, 0)").ok());
+  auto started = StartApplier(*c, "claim", "_claim_new", 4254, 1, tuning);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ApplierLoop& loop = *started->loop;
+  ASSERT_TRUE(c->Execute("UPDATE apply.claim SET n = 1 WHERE id = 500").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // heartbeats
+  EXPECT_EQ(loop.rows_applied(), 0u) << "applied before the copy's range was known";
+
+  loop.SetCopyFrontier(CopyFrontier{100, 1000});  // the copy claims 101..1000
+  ASSERT_TRUE(c->Execute("UPDATE apply.claim SET n = 2 WHERE id = 500").ok());
+  // The copy's chunk reads the row as it is now.
+  ASSERT_TRUE(c->Execute("INSERT IGNORE INTO apply._claim_new SELECT * FROM apply.claim "
+                         "WHERE id BETWEEN 101 AND 1000").ok());
+  ASSERT_TRUE(WaitAppliedNow(*c, loop).ok());
+  EXPECT_EQ(Contents(*c, "_claim_new", "id, n"), "500|2|\n") << "an image from before the claim";
+  EXPECT_EQ(loop.rows_applied(), 0u);
+}
+
 // Once caught up, the reader waits before reading on, so that under load one
 // read takes many commit groups; a waiter (the cut-over's drain) must not
 // wait for that.
@@ -299,8 +328,8 @@ TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
 TEST_F(ApplierTest, WritesToAHotKeyWithinTheNettingWindowAreAppliedOnce) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  // Heartbeats of 1 s: longer than the pauses between rounds.
-  auto started = StartWithLongWindow(*c, "hot", 4251, /*heartbeat_ms=*/1000);
+  // Heartbeats of 3 s: far longer than the pauses between rounds.
+  auto started = StartWithLongWindow(*c, "hot", 4251, /*heartbeat_ms=*/3000);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ApplierLoop& loop = *started->loop;
   ASSERT_TRUE(c->Execute("INSERT INTO apply.hot VALUES (1, 0), (2, 0)").ok());
@@ -347,8 +376,8 @@ TEST_F(ApplierTest, AQuietStreamEndsTheNettingWindow) {
 TEST_F(ApplierTest, AFullBatchIsAppliedBeforeTheWindowEnds) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
-  // Heartbeats of 2 s, so that only a full batch ends the window here.
-  auto started = StartWithLongWindow(*c, "full", 4252, /*heartbeat_ms=*/2000,
+  // Heartbeats of 3 s, so that only a full batch ends the window here.
+  auto started = StartWithLongWindow(*c, "full", 4252, /*heartbeat_ms=*/3000,
                                      /*max_batch_rows=*/100);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
   ApplierLoop& loop = *started->loop;
@@ -362,6 +391,30 @@ TEST_F(ApplierTest, AFullBatchIsAppliedBeforeTheWindowEnds) {
   EXPECT_EQ(loop.rows_applied(), 200u) << "two full batches; the last 50 keys wait in the window";
   ASSERT_TRUE(WaitAppliedNow(*c, loop).ok());
   EXPECT_EQ(Contents(*c, "_full_new", "COUNT(*), SUM(id)"), "250|31375|\n");
+}
+
+// Wide rows fill a batch by bytes long before they fill it by keys.
+TEST_F(ApplierTest, ABatchOfWideRowsIsFullByItsBytes) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ApplierLoopOptions tuning;
+  tuning.net_window_ms = 600000;
+  tuning.heartbeat_ms = 3000;      // so that only a full batch ends the window here
+  tuning.max_batch_bytes = 100000;  // about ten of these rows
+  auto started = StartOnEmptyPair(*c, "bulky", "id INT PRIMARY KEY, body TEXT", 4255, 1, tuning);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ApplierLoop& loop = *started->loop;
+  for (int id = 1; id <= 25; ++id) {  // one row of 10,000 bytes a transaction
+    ASSERT_TRUE(c->Execute("INSERT INTO apply.bulky VALUES (" + std::to_string(id) +
+                           ", REPEAT('b', 10000))").ok());
+  }
+  for (int i = 0; i < 30 && loop.rows_applied() < 10; ++i) {  // 1.5 s, before a heartbeat
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_GE(loop.rows_applied(), 10u) << "no batch was full by its bytes";
+  EXPECT_LT(loop.rows_applied(), 25u) << "the window did not hold the last rows";
+  ASSERT_TRUE(WaitAppliedNow(*c, loop).ok());
+  EXPECT_EQ(Contents(*c, "_bulky_new", "COUNT(*), SUM(LENGTH(body))"), "25|250000|\n");
 }
 
 // A batch of wide rows goes in statements that fit the server's

@@ -138,11 +138,11 @@ TEST_F(PlanTest, LongTransactionHoldingTheTable) {
 }
 
 TEST_F(PlanTest, LaggingLink) {
-  // dc3 applies dc1's events 5 s late: a real lag, not a stopped link. Both of
+  // dc3 applies dc1's events 10 s late: a real lag, not a stopped link. Both of
   // dc3's links are delayed, since in a mesh dc1's rows also arrive via dc2.
   for (const char* link : {"dc1", "dc2"}) {
     On(3, std::string("STOP SLAVE '") + link + "'");
-    On(3, std::string("CHANGE MASTER '") + link + "' TO MASTER_DELAY = 5");
+    On(3, std::string("CHANGE MASTER '") + link + "' TO MASTER_DELAY = 10");
     On(3, std::string("START SLAVE '") + link + "'");
     ASSERT_TRUE(sandbox_->WaitLinkRunning(3, link).ok());
   }
