@@ -58,6 +58,8 @@ Status CutoverSession::Connect() {
   LOCKSTEP_ASSIGN_OR_RETURN(monitor_conn_, factory_.Connect(dc_));
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> id, rename_conn_->QueryValue(sql::ConnectionId()));
   rename_conn_id_ = std::stoull(id.value_or("0"));
+  LOCKSTEP_ASSIGN_OR_RETURN(id, lock_conn_->QueryValue(sql::ConnectionId()));
+  lock_conn_id_ = std::stoull(id.value_or("0"));
   return rename_conn_->Execute(sql::SetLockWaitTimeout(config_.rename_lock_wait_s));
 }
 
@@ -150,6 +152,34 @@ Result<bool> CutoverSession::ShadowHeldExclusively() {
   return false;
 }
 
+std::string CutoverSession::ShadowLockSuspects() {
+  auto has_plugin = monitor_conn_->QueryValue(sql::InformationSchemaTableExists("METADATA_LOCK_INFO"));
+  if (!has_plugin.ok()) return "";
+  if (has_plugin->value_or("0") != "0") {
+    auto holders = monitor_conn_->Query(sql::MetadataLockHolders(config_.schema, shadow_));
+    if (!holders.ok()) return "";
+    std::string ids;
+    for (size_t i = 0; i < holders->rows.size(); ++i) {
+      const std::string id = holders->Get(i, "THREAD_ID").value_or("?");
+      if (id == std::to_string(rename_conn_id_)) continue;
+      ids += (ids.empty() ? "" : ", ") + id;
+    }
+    return ids.empty() ? "" : " (threads holding " + shadow_ + ": " + ids + ")";
+  }
+  auto trx = monitor_conn_->Query(sql::InnodbTransactions());
+  if (!trx.ok()) return "";
+  std::string oldest;
+  int listed = 0;
+  for (size_t i = 0; i < trx->rows.size() && listed < 3; ++i) {
+    const std::string id = trx->Get(i, "thread_id").value_or("?");
+    if (id == std::to_string(rename_conn_id_) || id == std::to_string(lock_conn_id_)) continue;
+    oldest += std::string(listed++ ? "; " : "") + "thread " + id + ", " +
+              trx->Get(i, "age_ms").value_or("?") + " ms, " + trx->Get(i, "state").value_or("") +
+              (trx->Get(i, "query").value_or("").empty() ? "" : ": " + *trx->Get(i, "query"));
+  }
+  return oldest.empty() ? "" : " (oldest open transactions: " + oldest + ")";
+}
+
 Status CutoverSession::WaitRenameQueued() {
   const int64_t deadline = Now() + config_.rename_queue_timeout_ms;
   while (true) {
@@ -187,7 +217,8 @@ Status CutoverSession::Commit() {
     return ReleaseAfterFailure(Status::Conflict(
         "the RENAME is queued behind another session's lock on " + shadow_ +
         " (an open transaction or a backup), not on " + config_.table +
-        ": unlocking could let writes in before it. Released; retry later"));
+        ": unlocking could let writes in before it. Released; retry later" +
+        ShadowLockSuspects()));
   }
   report_.timings.rename_queue_ms = Now() - issued;
 

@@ -117,6 +117,10 @@ class CutoverSession {
   Status RaiseAutoIncrement();
   // Runs the 1684 probe on `_t_new` from the lock session.
   Result<bool> ShadowHeldExclusively();
+  // Who may hold the lock the RENAME waits for on `_t_new`, for the DBA:
+  // the holders where the metadata_lock_info plugin tells, else the oldest
+  // open transactions. Best effort: "" when it cannot tell.
+  std::string ShadowLockSuspects();
   Status WaitRenameQueued();
   Status ReleaseAfterFailure(const Status& cause);
   Status SettleAfterRename(const Status& rename_status);
@@ -136,6 +140,7 @@ class CutoverSession {
   std::unique_ptr<Connection> rename_conn_;   // B: runs the RENAME
   std::unique_ptr<Connection> monitor_conn_;  // C: watches B, alters _t_new
   uint64_t rename_conn_id_ = 0;
+  uint64_t lock_conn_id_ = 0;
   std::unique_ptr<BackgroundStatement> rename_;
   CutoverState state_ = CutoverState::kIdle;
   bool old_planned_ = false;

@@ -227,6 +227,10 @@ TEST_F(CutoverTest, RenameQueuedBehindAShadowLockIsCaughtAndReleased) {
   ASSERT_TRUE(session->Prepare().ok());
   Status commit = session->Commit();
   EXPECT_TRUE(commit.IsConflict()) << commit.ToString();
+  // The DBA is told which session it may be.
+  const std::string rogue_id = rogue->QueryValue("SELECT CONNECTION_ID()")->value_or("?");
+  EXPECT_NE(commit.message().find("thread " + rogue_id + ","), std::string::npos)
+      << commit.ToString();
   EXPECT_EQ(session->state(), CutoverState::kAborted);
   EXPECT_TRUE(TryInsert(5001).ok());  // t writable, and still the old table
   EXPECT_EQ(Value("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'cuttest' "
