@@ -70,6 +70,9 @@ ApplierLoop::~ApplierLoop() { Stop(); }
 
 void ApplierLoop::Stop() {
   stop_requested_ = true;
+  // Under the mutex, so that a thread between its check of the flag and its
+  // wait cannot miss the notification.
+  { std::lock_guard lock(mu_); }
   queue_cv_.notify_all();
   if (reader_.joinable()) reader_.join();
   if (apply_.joinable()) apply_.join();
@@ -98,10 +101,14 @@ void ApplierLoop::Fail(Status failure) {
 
 bool ApplierLoop::Enqueue(Work work) {
   std::unique_lock lock(mu_);
+  // Stopped while holding for a frontier that will not come (the copy never
+  // started): the batch is dropped, and a resume reads it again.
+  auto abandoned = [&] { return stop_requested_ && !frontier_known_; };
   queue_cv_.wait(lock, [&] {
-    return (queue_.empty() && !applying_ && frontier_known_) || !error_.ok() || stopped_;
+    return (queue_.empty() && !applying_ && frontier_known_) || !error_.ok() || stopped_ ||
+           abandoned();
   });
-  if (!error_.ok() || stopped_) return false;
+  if (!error_.ok() || stopped_ || abandoned()) return false;
   queue_.push_back(std::move(work));
   queue_cv_.notify_all();
   return true;
@@ -154,9 +161,8 @@ void ApplierLoop::Read() {
     const auto now = Clock::now();
     if (!pending) opened = now;
     pending = std::move(position);
-    // A full batch waits for the apply thread to take the one before it; a
-    // due one is handed over only to an idle apply thread, and nets on
-    // meanwhile. A heartbeat makes the batch due: the stream was quiet for a
+    // A full batch waits for the apply thread to be idle; a due one is
+    // handed over only to an idle apply thread, and nets on meanwhile. A heartbeat makes the batch due: the stream was quiet for a
     // heartbeat period, so there is little left to net with, and holding the
     // batch would only delay the applied position (a checkpoint, the end of
     // a backlog). Under a load worth netting the server sends none.

@@ -300,6 +300,26 @@ TEST_F(ApplierTest, ChangesReadBeforeTheCopyClaimsTheirKeyAreLeftToIt) {
   EXPECT_EQ(loop.rows_applied(), 0u);
 }
 
+// An applier holding for a copy that never starts (a failure before it) must
+// still stop: its reader waited for the frontier, and Stop() waited for it.
+TEST_F(ApplierTest, AnApplierHoldingForACopyThatNeverStartsStops) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ApplierLoopOptions tuning;
+  tuning.hold_until_frontier = true;
+  auto started = StartOnEmptyPair(*c, "never", "id INT PRIMARY KEY, n INT", 4256, 1, tuning);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.never VALUES (1, 1)").ok());
+  const std::string head = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  for (int i = 0; i < 100 && started->loop->read_position() != head; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_EQ(started->loop->read_position(), head);
+  started->loop->Stop();  // hung here before
+  EXPECT_EQ(started->loop->rows_applied(), 0u);
+  EXPECT_EQ(Contents(*c, "_never_new", "COUNT(*)"), "0|\n");
+}
+
 // Once caught up, the reader waits before reading on, so that under load one
 // read takes many commit groups; a waiter (the cut-over's drain) must not
 // wait for that.
