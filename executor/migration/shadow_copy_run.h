@@ -39,6 +39,9 @@ struct ShadowCopyConfig {
   // 1M rows: 126,754 -> 146,155 row events/s); more would only compete for
   // the same two cores.
   int applier_sessions = 2;
+  // Make _t_new without its plain secondary keys and add them after the
+  // copy (executor/shadow/deferred_indexes.h): a cheaper copy and applier.
+  bool defer_secondary_indexes = true;
 };
 
 class ShadowCopyRun {

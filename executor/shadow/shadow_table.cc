@@ -2,6 +2,8 @@
 
 #include <mysqld_error.h>
 
+#include <cstdlib>
+
 #include "db/artifact_names.h"
 #include "db/cutover_sql.h"
 #include "db/sql.h"
@@ -59,11 +61,19 @@ Status ShadowTable::ApplyClauses() {
       sql::AlterTableClauses(spec_.schema, ShadowTableName(spec_.table), spec_.alter_clauses));
 }
 
-Status ShadowTable::Create() {
+Status ShadowTable::DropDeferred(const std::vector<DeferredIndex>& deferred) {
+  if (deferred.empty()) return Status::Ok();
+  return conn_.Execute(
+      sql::AlterTableClauses(spec_.schema, ShadowTableName(spec_.table), DropIndexClauses(deferred)));
+}
+
+Status ShadowTable::Create(const std::vector<DeferredIndex>& deferred) {
   const std::string shadow = ShadowTableName(spec_.table);
   LOCKSTEP_RETURN_IF_ERROR(recorder_.Planned(ArtifactKind::kShadow, spec_.schema, shadow));
   LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::CreateTableLike(spec_.schema, shadow, spec_.table)));
-  if (Status altered = ApplyClauses(); !altered.ok()) {
+  Status altered = ApplyClauses();
+  if (altered.ok()) altered = DropDeferred(deferred);
+  if (!altered.ok()) {
     // Nothing but this run has seen the half-made table: take it away so a
     // retry starts clean. The ALTER was accepted on the probe, so this is rare.
     Status dropped = conn_.Execute(sql::DropTableIfExists(spec_.schema, shadow));
@@ -91,33 +101,65 @@ Result<ShadowTableInfo> ShadowTable::Ensure() {
   LOCKSTEP_ASSIGN_OR_RETURN(SchemaEffect effect,
                             ProbeSchemaEffect(conn_, spec_.schema, spec_.table, spec_.alter_clauses));
   const std::string expected = NormalizedDefinition(effect.after_sql, spec_.table);
+  LOCKSTEP_ASSIGN_OR_RETURN(info.shadow_def, sql::ParseCreateTable(expected));
+
+  // What _t_new is while rows are copied: without its deferrable keys, as
+  // the server makes it (a probe that drops them). Where the server will
+  // not drop one (an AUTO_INCREMENT column's only key), nothing is
+  // deferred. An existing _t_new is accepted in this form even when this
+  // run would not defer (an earlier run did).
+  std::vector<DeferredIndex> deferrable = DeferrableIndexes(info.shadow_def, expected);
+  std::string building = expected;
+  if (!deferrable.empty()) {
+    auto without = ProbeSchemaEffect(conn_, spec_.schema, spec_.table, spec_.alter_clauses,
+                                     DropIndexClauses(deferrable));
+    if (without.ok()) {
+      building = NormalizedDefinition(without->after_sql, spec_.table);
+    } else if (without.status().IsInvalidArgument()) {
+      deferrable.clear();
+    } else {
+      return without.status();
+    }
+  }
+  const std::vector<DeferredIndex> deferred =
+      options_.defer_secondary_indexes ? deferrable : std::vector<DeferredIndex>{};
 
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> existing, ShowCreateIfExists(info.shadow_table));
   if (!existing) {
-    LOCKSTEP_RETURN_IF_ERROR(Create());
+    LOCKSTEP_RETURN_IF_ERROR(Create(deferred));
   } else {
     info.reused = true;
     std::string found = NormalizedDefinition(*existing, spec_.table);
-    if (found != expected && found == NormalizedDefinition(*source_sql, spec_.table)) {
+    if (found != expected && found != building &&
+        found == NormalizedDefinition(*source_sql, spec_.table)) {
       // A crash between CREATE ... LIKE and the ALTER: finish it, if nothing
       // has been written into the table yet.
       LOCKSTEP_ASSIGN_OR_RETURN(bool empty, IsEmpty(info.shadow_table));
-      if (empty) LOCKSTEP_RETURN_IF_ERROR(ApplyClauses());
+      if (empty) {
+        LOCKSTEP_RETURN_IF_ERROR(ApplyClauses());
+        LOCKSTEP_RETURN_IF_ERROR(DropDeferred(deferred));
+      }
+    } else if (found == expected && !deferred.empty()) {
+      // A crash between the ALTER and dropping the deferred keys.
+      LOCKSTEP_ASSIGN_OR_RETURN(bool empty, IsEmpty(info.shadow_table));
+      if (empty) LOCKSTEP_RETURN_IF_ERROR(DropDeferred(deferred));
     }
     // Recorded again: a no-op when the record exists, a repair when it does not.
     LOCKSTEP_RETURN_IF_ERROR(recorder_.Planned(ArtifactKind::kShadow, spec_.schema, info.shadow_table));
     LOCKSTEP_RETURN_IF_ERROR(recorder_.Created(ArtifactKind::kShadow, spec_.schema, info.shadow_table));
   }
   LOCKSTEP_ASSIGN_OR_RETURN(existing, ShowCreateIfExists(info.shadow_table));
-  if (!existing || NormalizedDefinition(*existing, spec_.table) != expected) {
+  const std::string now = existing ? NormalizedDefinition(*existing, spec_.table) : "";
+  if (now != expected && now != building) {
     return Status::FailedPrecondition(
         spec_.schema + "." + info.shadow_table +
         " exists but is not what this ALTER makes of " + spec_.table +
         " (left by another change, or the table changed since): drop it or finish that change");
   }
+  info.final_definition = expected;
+  if (now != expected) info.indexes_to_build = std::move(deferrable);
 
   LOCKSTEP_ASSIGN_OR_RETURN(info.source_def, sql::ParseCreateTable(*source_sql));
-  LOCKSTEP_ASSIGN_OR_RETURN(info.shadow_def, sql::ParseCreateTable(expected));
   if (info.source_def.PrimaryKey() == nullptr) {
     return Status::FailedPrecondition(spec_.schema + "." + spec_.table +
                                       " has no primary key: rows cannot be copied in key order");
@@ -126,6 +168,35 @@ Result<ShadowTableInfo> ShadowTable::Ensure() {
   info.copy_safety = AnalyzeCopySafety(info.source_def, info.shadow_def, info.mapping);
   LOCKSTEP_ASSIGN_OR_RETURN(info.source_auto_increment, AutoIncrementOf(conn_, spec_.schema, spec_.table));
   return info;
+}
+
+Status ShadowTable::BuildDeferredIndexes(ShadowTableInfo& info, unsigned lock_wait_s) {
+  if (info.indexes_to_build.empty()) return Status::Ok();
+  // ALGORITHM=INPLACE, LOCK=NONE: the server sorts each key once and logs
+  // the applier's writes meanwhile. Its metadata lock waits behind the
+  // applier's open transactions (short) and, at most lock_wait_s, behind
+  // anything else.
+  LOCKSTEP_ASSIGN_OR_RETURN(auto previous_wait, conn_.QueryValue("SELECT @@SESSION.lock_wait_timeout"));
+  LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetLockWaitTimeout(lock_wait_s)));
+  std::vector<std::string> clauses = AddIndexClauses(info.indexes_to_build);
+  clauses.push_back("ALGORITHM=INPLACE");
+  clauses.push_back("LOCK=NONE");
+  Status built = conn_.Execute(sql::AlterTableClauses(info.schema, info.shadow_table, clauses));
+  const unsigned long previous = previous_wait ? std::strtoul(previous_wait->c_str(), nullptr, 10) : 0;
+  if (previous > 0) (void)conn_.Execute(sql::SetLockWaitTimeout(static_cast<unsigned>(previous)));
+  // A key that exists already: an earlier run's build finished after it
+  // died. The definition below tells whether all are there.
+  if (!built.ok() && built.server_errno() != ER_DUP_KEYNAME) {
+    return built.WithContext("adding " + IndexNames(info.indexes_to_build) + " to " + info.shadow_table);
+  }
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> now, ShowCreateIfExists(info.shadow_table));
+  if (!now || NormalizedDefinition(*now, info.table) != info.final_definition) {
+    return Status::FailedPrecondition(info.schema + "." + info.shadow_table + " is not what the change "
+                                      "makes of " + info.table + " after adding " +
+                                      IndexNames(info.indexes_to_build));
+  }
+  info.indexes_to_build.clear();
+  return Status::Ok();
 }
 
 }  // namespace lockstep::executor

@@ -28,13 +28,17 @@ Result<std::string> ShowCreate(Connection& conn, const std::string& schema,
 
 Result<SchemaEffect> ProbeSchemaEffect(Connection& conn, const std::string& schema,
                                        const std::string& table,
-                                       const std::vector<std::string>& clauses) {
+                                       const std::vector<std::string>& clauses,
+                                       const std::vector<std::string>& then_clauses) {
   SchemaEffect effect;
   LOCKSTEP_ASSIGN_OR_RETURN(effect.before_sql, ShowCreate(conn, schema, table));
   // A probe left by an earlier failure in this same session is dropped first.
   LOCKSTEP_RETURN_IF_ERROR(conn.Execute(sql::DropTemporaryTable(schema, kProbeTable)));
   LOCKSTEP_RETURN_IF_ERROR(conn.Execute(sql::CreateTemporaryTableLike(schema, kProbeTable, table)));
   Status altered = conn.Execute(sql::AlterTableClauses(schema, kProbeTable, clauses));
+  if (altered.ok() && !then_clauses.empty()) {
+    altered = conn.Execute(sql::AlterTableClauses(schema, kProbeTable, then_clauses));
+  }
   if (altered.ok()) {
     auto after = ShowCreate(conn, schema, kProbeTable);
     if (after.ok()) effect.after_sql = AsTableDefinition(*after, table);

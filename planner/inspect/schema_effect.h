@@ -21,9 +21,12 @@ struct SchemaEffect {
 
 // Applies `clauses` (ALTER TABLE clause texts, without ALGORITHM/LOCK) to a
 // temporary copy of schema.table. A clause the server rejects is returned as
-// an InvalidArgument carrying the server's message.
+// an InvalidArgument carrying the server's message. `then_clauses`, when
+// given, are applied by a second ALTER after the first (a clause of it may
+// name what the first one adds).
 Result<SchemaEffect> ProbeSchemaEffect(Connection& conn, const std::string& schema,
                                        const std::string& table,
-                                       const std::vector<std::string>& clauses);
+                                       const std::vector<std::string>& clauses,
+                                       const std::vector<std::string>& then_clauses = {});
 
 }  // namespace lockstep

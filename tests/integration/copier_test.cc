@@ -57,12 +57,22 @@ class CopierTest : public ::testing::Test {
   std::string T() const { return sql::QualifiedName(kSchema, table_); }
   std::string Shadow() const { return sql::QualifiedName(kSchema, "_" + table_ + "_new"); }
 
-  Result<ShadowTableInfo> MakeShadow(const std::string& clauses, MemoryArtifactRecorder& recorder) {
+  Result<executor::ShadowTable> ShadowOf(const std::string& clauses, MemoryArtifactRecorder& recorder,
+                                         executor::ShadowTableOptions options = {}) {
     LOCKSTEP_ASSIGN_OR_RETURN(sql::AlterTable alter,
                               sql::ParseAlterTable("ALTER TABLE " + T() + " " + clauses));
     LOCKSTEP_ASSIGN_OR_RETURN(executor::ShadowSpec spec, executor::ShadowSpecFromAlter(alter, kSchema));
-    executor::ShadowTable shadow(*conn_, recorder, spec);
+    return executor::ShadowTable(*conn_, recorder, spec, options);
+  }
+  Result<ShadowTableInfo> MakeShadow(const std::string& clauses, MemoryArtifactRecorder& recorder) {
+    LOCKSTEP_ASSIGN_OR_RETURN(executor::ShadowTable shadow, ShadowOf(clauses, recorder));
     return shadow.Ensure();
+  }
+  // The names of the shadow table's keys, in order.
+  std::string ShadowKeys() {
+    return Value("SELECT GROUP_CONCAT(DISTINCT INDEX_NAME ORDER BY INDEX_NAME) FROM "
+                 "information_schema.STATISTICS WHERE TABLE_SCHEMA = '" + std::string(kSchema) +
+                 "' AND TABLE_NAME = '_" + table_ + "_new'");
   }
   ShadowTableInfo MustMakeShadow(const std::string& clauses) {
     auto info = MakeShadow(clauses, recorder_);
@@ -124,6 +134,61 @@ TEST_F(CopierTest, ShadowTableIsRecordedFirstReusedAndRefusedWhenForeign) {
   EXPECT_TRUE(finished.reused);
   EXPECT_EQ(Value("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'copytest' "
                   "AND TABLE_NAME = '" + shadow + "' AND COLUMN_NAME = 'b'"), "1");
+}
+
+TEST_F(CopierTest, DeferredKeysAreMissingWhileCopyingAndAddedAfter) {
+  Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, k INT, v VARCHAR(20), UNIQUE KEY uv (v), "
+       "KEY kk (k))");
+  Exec("INSERT INTO " + T() + " SELECT seq, seq % 7, CONCAT('v', seq) FROM seq_1_to_3000");
+  const std::string clauses = "ADD COLUMN extra INT, ADD INDEX ke (extra, k)";
+  auto shadow = ShadowOf(clauses, recorder_, {.defer_secondary_indexes = true});
+  ASSERT_TRUE(shadow.ok()) << shadow.status().ToString();
+  auto info = shadow->Ensure();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  // The unique key stays: a duplicate must stop the copy, not wait for the end.
+  EXPECT_EQ(ShadowKeys(), "PRIMARY,uv");  // names sort ignoring case
+  EXPECT_EQ(executor::IndexNames(info->indexes_to_build), "`kk`, `ke`");
+  EXPECT_NE(info->shadow_def.FindIndex("ke"), nullptr) << "the definition is the final one";
+
+  CollectingCopyObserver observer;
+  auto copied = Copy(*info, SmallChunks(1000), std::nullopt, observer);
+  ASSERT_TRUE(copied.ok()) << copied.status().ToString();
+
+  // A restart finds the shadow without its keys and still owes them.
+  MemoryArtifactRecorder again;
+  auto resumed_shadow = ShadowOf(clauses, again, {.defer_secondary_indexes = true});
+  ASSERT_TRUE(resumed_shadow.ok());
+  auto resumed = resumed_shadow->Ensure();
+  ASSERT_TRUE(resumed.ok()) << resumed.status().ToString();
+  EXPECT_TRUE(resumed->reused);
+  EXPECT_EQ(executor::IndexNames(resumed->indexes_to_build), "`kk`, `ke`");
+
+  Status built = resumed_shadow->BuildDeferredIndexes(*resumed);
+  ASSERT_TRUE(built.ok()) << built.ToString();
+  EXPECT_TRUE(resumed->indexes_to_build.empty());
+  EXPECT_EQ(ShadowKeys(), "ke,kk,PRIMARY,uv");
+  EXPECT_EQ(Fingerprint(Shadow(), "id, k, v", "ISNULL(extra)"), Fingerprint(T(), "id, k, v", "1"));
+
+  // Built once more (a crash after the ALTER, before the run knew): a no-op.
+  resumed->indexes_to_build = info->indexes_to_build;
+  built = resumed_shadow->BuildDeferredIndexes(*resumed);
+  EXPECT_TRUE(built.ok()) << built.ToString();
+  // And without deferring, the finished shadow is reused as it is.
+  auto plain = MakeShadow(clauses, again);
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  EXPECT_TRUE(plain->indexes_to_build.empty());
+}
+
+TEST_F(CopierTest, AKeyTheServerWillNotDropIsNotDeferred) {
+  // An AUTO_INCREMENT column must lead some key: its only one stays.
+  Exec("CREATE TABLE " + T() + " (id INT, seq INT AUTO_INCREMENT, k INT, PRIMARY KEY (id), "
+       "KEY kseq (seq), KEY kk (k))");
+  auto shadow = ShadowOf("ADD COLUMN extra INT", recorder_, {.defer_secondary_indexes = true});
+  ASSERT_TRUE(shadow.ok());
+  auto info = shadow->Ensure();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_TRUE(info->indexes_to_build.empty());
+  EXPECT_EQ(ShadowKeys(), "kk,kseq,PRIMARY");
 }
 
 TEST_F(CopierTest, CopiesIntegerKeyWithNullsAndOddTypes) {

@@ -86,6 +86,12 @@ class ResumeTest : public SandboxSuite<1>, public ::testing::WithParamInterface<
     const std::string diff = DiffAgainstOracle(*c, "resume", table);
     EXPECT_EQ(diff, "") << "after kill -9 in " << killed_in << " and resume ("
                         << writers.committed() << " writer transactions)";
+    // The secondary key the shadow was built without is back.
+    auto keys = c->QueryValue("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE "
+                              "TABLE_SCHEMA = 'resume' AND TABLE_NAME = '" + table +
+                              "' AND INDEX_NAME = 'kk'");
+    EXPECT_EQ(keys.ok() ? keys->value_or("") : keys.status().ToString(), "1")
+        << table << " lost its key kk after kill -9 in " << killed_in;
     ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
   }
 
@@ -175,6 +181,22 @@ TEST_F(ResumeTest, KilledAtFailpointBeforeTheFirstChunkResumesToTheOraclesConten
 // applier starts seconds behind. It must catch up before the cut-over locks
 // the table, not under the lock, where the drain would hold the
 // application's writes for its whole timeout and fail.
+TEST_F(ResumeTest, KilledBeforeTheDeferredKeysAreAddedResumesWithThem) {
+  const std::string table = "t_deferred_keys";
+  CreateTable(table);
+  if (HasFatalFailure()) return;
+  OracleWriters writers(*sandbox_, "resume", table, kRows, 2);
+  RunToFailpoint(table, "before_deferred_indexes");
+  if (HasFatalFailure()) return;
+  auto c = Dc(1);
+  auto keys = c->QueryValue("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE "
+                            "TABLE_SCHEMA = 'resume' AND TABLE_NAME = '" +
+                            ShadowTableName(table) + "' AND INDEX_NAME = 'kk'");
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  EXPECT_EQ(keys->value_or(""), "0") << "the shadow was copied into without its key";
+  ResumeAndCompare(table, writers, "verifying, before the deferred keys were added");
+}
+
 TEST_F(ResumeTest, ResumedWithABacklogCatchesUpBeforeTheCutOverLocks) {
   const std::string table = "t_backlog";
   CreateTable(table);

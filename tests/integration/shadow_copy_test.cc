@@ -23,7 +23,8 @@ TEST_F(ShadowCopyTest, TableEqualsTheOracleAfterAMigrationUnderWrites) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CommandOutput run = RunLockstep({"--config", sandbox_->topology_path(), "run", "--table",
                                    "copytest.t", "--alter",
-                                   "ADD COLUMN note VARCHAR(32) DEFAULT 'n', MODIFY c VARCHAR(100)",
+                                   "ADD COLUMN note VARCHAR(32) DEFAULT 'n', MODIFY c VARCHAR(100), "
+                                   "ADD INDEX kc (k, c)",
                                    "--strategy", "copy", "--yes"});
   // Writers keep going a moment after the cut-over: into the new table.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -38,6 +39,12 @@ TEST_F(ShadowCopyTest, TableEqualsTheOracleAfterAMigrationUnderWrites) {
   auto note = c->QueryValue("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE "
                             "TABLE_SCHEMA = 'copytest' AND TABLE_NAME = 't' AND COLUMN_NAME = 'note'");
   EXPECT_EQ(note->value_or(""), "1") << "t has the new schema";
+  // Its keys: kk, which _t_new was copied into without, and the new kc.
+  auto keys = c->QueryValue("SELECT GROUP_CONCAT(DISTINCT INDEX_NAME ORDER BY INDEX_NAME) FROM "
+                            "information_schema.STATISTICS WHERE TABLE_SCHEMA = 'copytest' AND "
+                            "TABLE_NAME = 't'");
+  EXPECT_EQ(keys->value_or(""), "kc,kk,PRIMARY");  // names sort ignoring case
+  EXPECT_NE(run.err.find("added `kk`, `kc` to _t_new"), std::string::npos) << run.err;
   auto old = c->QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
                            "TABLE_SCHEMA = 'copytest' AND TABLE_NAME = '_t_old'");
   EXPECT_EQ(old->value_or(""), "1") << "the old table is kept for its retention";

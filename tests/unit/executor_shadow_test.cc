@@ -5,6 +5,7 @@
 #include "executor/copy/copy_layout.h"
 #include "executor/shadow/column_mapping.h"
 #include "executor/shadow/copy_safety.h"
+#include "executor/shadow/deferred_indexes.h"
 #include "executor/shadow/shadow_spec.h"
 #include "executor/shadow/shadow_table.h"
 #include "executor/verify/checksum_columns.h"
@@ -212,6 +213,53 @@ TEST(ShadowTableTest, NormalizedDefinitionIgnoresNameAndCounter) {
   EXPECT_EQ(NormalizedDefinition(a, "t"), NormalizedDefinition(b, "t"));
   EXPECT_EQ(NormalizedDefinition(a, "t").find("AUTO_INCREMENT=1234"), std::string::npos);
   EXPECT_NE(NormalizedDefinition(a, "t").find("AUTO_INCREMENT,"), std::string::npos);
+}
+
+TEST(DeferredIndexesTest, OnlyPlainKeysOnNamedColumnsAsTheServerPrintsThem) {
+  const std::string create =
+      "CREATE TABLE `t` (\n"
+      "  `id` int(11) NOT NULL,\n"
+      "  `k` int(11) NOT NULL,\n"
+      "  `c` varchar(64) DEFAULT NULL,\n"
+      "  `doc` text DEFAULT NULL,\n"
+      "  PRIMARY KEY (`id`),\n"
+      "  UNIQUE KEY `uk` (`c`),\n"
+      "  KEY `k_1` (`k`),\n"
+      "  KEY `kc` (`k`,`c`(10)) COMMENT 'two parts',\n"
+      "  KEY `kh` (`k`) USING HASH,\n"
+      "  FULLTEXT KEY `ft` (`doc`)\n"
+      ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4";
+  const auto deferred = DeferrableIndexes(Table(create), create);
+  ASSERT_EQ(deferred.size(), 2u);
+  EXPECT_EQ(deferred[0].name, "k_1");
+  EXPECT_EQ(deferred[0].definition, "KEY `k_1` (`k`)");
+  EXPECT_EQ(deferred[1].definition, "KEY `kc` (`k`,`c`(10)) COMMENT 'two parts'");
+  EXPECT_EQ(DropIndexClauses(deferred),
+            (std::vector<std::string>{"DROP INDEX `k_1`", "DROP INDEX `kc`"}));
+  EXPECT_EQ(AddIndexClauses(deferred),
+            (std::vector<std::string>{"ADD KEY `k_1` (`k`)", "ADD KEY `kc` (`k`,`c`(10)) COMMENT 'two parts'"}));
+  EXPECT_EQ(IndexNames(deferred), "`k_1`, `kc`");
+}
+
+TEST(DeferredIndexesTest, NoneWithForeignKeysOrGeneratedColumns) {
+  const std::string with_fk =
+      "CREATE TABLE `t` (\n"
+      "  `id` int(11) NOT NULL,\n"
+      "  `p` int(11) DEFAULT NULL,\n"
+      "  PRIMARY KEY (`id`),\n"
+      "  KEY `p` (`p`),\n"
+      "  CONSTRAINT `fk` FOREIGN KEY (`p`) REFERENCES `parent` (`id`)\n"
+      ") ENGINE=InnoDB";
+  EXPECT_TRUE(DeferrableIndexes(Table(with_fk), with_fk).empty());
+  const std::string generated =
+      "CREATE TABLE `t` (\n"
+      "  `id` int(11) NOT NULL,\n"
+      "  `a` int(11) DEFAULT NULL,\n"
+      "  `b` int(11) GENERATED ALWAYS AS (`a` + 1) VIRTUAL,\n"
+      "  PRIMARY KEY (`id`),\n"
+      "  KEY `a` (`a`)\n"
+      ") ENGINE=InnoDB";
+  EXPECT_TRUE(DeferrableIndexes(Table(generated), generated).empty());
 }
 
 }  // namespace
