@@ -56,6 +56,16 @@ Result<uint64_t> RangeCopier::Run(const sql::KeyRange& range, bool replace) {
           break;  // the applier inserted a row of the range meanwhile: retry
         case DuplicateKeyDiagnosis::Kind::kTransient:
           backoff = &stale;
+          if (catch_up_) {
+            // The applier nets changes for seconds before it writes them:
+            // have it write what the binlog holds now, then try again.
+            if (!backoff->Failed()) {
+              return st.WithContext("copying a chunk of " + info_.table + " failed " +
+                                    std::to_string(backoff->attempts()) + " times");
+            }
+            LOCKSTEP_RETURN_IF_ERROR(catch_up_->WaitForApplierCaughtUp());
+            continue;
+          }
           break;
       }
     } else if (IsConnectionError(st.server_errno()) || !IsRetryableError(st.server_errno())) {

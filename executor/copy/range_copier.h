@@ -18,6 +18,7 @@
 #include "db/copy_sql.h"
 #include "executor/common/backoff.h"
 #include "executor/common/sleeper.h"
+#include "executor/copy/applier_catch_up.h"
 #include "executor/copy/copy_layout.h"
 #include "executor/shadow/shadow_table.h"
 
@@ -34,9 +35,13 @@ class RangeCopier {
   // All references must outlive the object. `conn` should be in READ
   // COMMITTED (RowCopier and ChunkChecksum set it): then the SELECT part is a
   // non-locking read and app writes to t never wait for a chunk.
+  // `catch_up`, when given, is asked to apply what the binlog holds when
+  // a duplicate is a row of _t_new the applier has not updated yet, instead
+  // of waiting for it to come by.
   RangeCopier(Connection& conn, const ShadowTableInfo& info, const CopyLayout& layout,
-              Sleeper& sleeper, RangeCopierConfig config = {})
-      : conn_(conn), info_(info), layout_(layout), sleeper_(sleeper), config_(config) {}
+              Sleeper& sleeper, RangeCopierConfig config = {}, ApplierCatchUp* catch_up = nullptr)
+      : conn_(conn), info_(info), layout_(layout), sleeper_(sleeper), config_(config),
+        catch_up_(catch_up) {}
 
   // Copies the rows of `range` that _t_new lacks; returns how many it inserted.
   [[nodiscard]] Result<uint64_t> Copy(const sql::KeyRange& range);
@@ -54,6 +59,7 @@ class RangeCopier {
   const CopyLayout& layout_;
   Sleeper& sleeper_;
   const RangeCopierConfig config_;
+  ApplierCatchUp* const catch_up_;
 };
 
 }  // namespace lockstep::executor

@@ -11,14 +11,15 @@ namespace lockstep::executor {
 
 RowCopier::RowCopier(Connection& conn, const ShadowTableInfo& info, Throttler& throttler,
                      CopyObserver& observer, const Clock& clock, Sleeper& sleeper,
-                     RowCopierConfig config)
+                     RowCopierConfig config, ApplierCatchUp* catch_up)
     : conn_(conn),
       info_(info),
       throttler_(throttler),
       observer_(observer),
       clock_(clock),
       sleeper_(sleeper),
-      config_(config) {}
+      config_(config),
+      catch_up_(catch_up) {}
 
 Result<bool> RowCopier::SetUpSession(CopyOutcome* outcome) {
   LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetReadCommitted()));
@@ -37,7 +38,7 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
   LOCKSTEP_ASSIGN_OR_RETURN(const bool autoinc_locked, SetUpSession(&outcome));
   const int64_t capped_target_ms = std::min(config_.chunk.target_ms, config_.autoinc_locked_target_ms);
   ChunkSizer sizer(config_.chunk);
-  RangeCopier range_copier(conn_, info_, layout, sleeper_, config_.range);
+  RangeCopier range_copier(conn_, info_, layout, sleeper_, config_.range, catch_up_);
   ThrottleGate gate(throttler_, clock_, sleeper_, config_.throttle);
 
   std::optional<sql::KeyTuple> after;

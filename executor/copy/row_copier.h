@@ -59,10 +59,10 @@ struct CopyOutcome {
 class RowCopier {
  public:
   // References must outlive the copier. `conn` is this copier's own session
-  // (its isolation level is changed).
+  // (its isolation level is changed). `catch_up`: see RangeCopier.
   RowCopier(Connection& conn, const ShadowTableInfo& info, Throttler& throttler,
             CopyObserver& observer, const Clock& clock, Sleeper& sleeper,
-            RowCopierConfig config = {});
+            RowCopierConfig config = {}, ApplierCatchUp* catch_up = nullptr);
 
   // Copies from after `resume_watermark` (from the start when nullopt) up to
   // the largest key at the time of the call. Resuming repeats at most the
@@ -81,6 +81,7 @@ class RowCopier {
   const Clock& clock_;
   Sleeper& sleeper_;
   const RowCopierConfig config_;
+  ApplierCatchUp* const catch_up_;
 };
 
 }  // namespace lockstep::executor

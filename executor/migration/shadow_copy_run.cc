@@ -323,7 +323,8 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     LOCKSTEP_ASSIGN_OR_RETURN(auto copy_conn, factory_.Connect(dc_));
     executor::RowCopierConfig copy_config;
     copy_config.chunk.target_ms = config_.chunk_target_ms;
-    executor::RowCopier copier(*copy_conn, info, copy_throttle, hooks, clock_, sleeper, copy_config);
+    executor::RowCopier copier(*copy_conn, info, copy_throttle, hooks, clock_, sleeper, copy_config,
+                               &hooks);
     // The checksum of what is copied already, on the second core while the
     // server is otherwise idle.
     std::unique_ptr<Connection> trail_conn, trail_probe;

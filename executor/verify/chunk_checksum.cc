@@ -122,7 +122,7 @@ Status ChunkChecksum::Prepare() {
   LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetReadCommitted()));
   LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(sql::SetInnodbLockWaitTimeout(config_.innodb_lock_wait_timeout_s)));
   sizer_.emplace(config_.chunk);
-  copier_.emplace(conn_, info_, layout_, sleeper_, config_.range);
+  copier_.emplace(conn_, info_, layout_, sleeper_, config_.range, &applier_);
   gate_.emplace(throttler_, clock_, sleeper_, config_.throttle);
   return Status::Ok();
 }

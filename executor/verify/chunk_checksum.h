@@ -22,20 +22,12 @@
 #include "executor/copy/chunk_sizer.h"
 #include "executor/copy/range_copier.h"
 #include "executor/copy/throttle_gate.h"
+#include "executor/copy/applier_catch_up.h"
 #include "executor/copy/throttler.h"
 #include "executor/shadow/shadow_table.h"
 #include "executor/verify/checksum_columns.h"
 
 namespace lockstep::executor {
-
-// Implemented by the change applier.
-class ApplierCatchUp {
- public:
-  virtual ~ApplierCatchUp() = default;
-  // Returns once the applier has applied everything this DC's binlog held
-  // when the call was made.
-  [[nodiscard]] virtual Status WaitForApplierCaughtUp() = 0;
-};
 
 struct ChecksumChunkResult {
   enum class Outcome { kMatch, kMatchAfterCatchUp, kMatchAfterRecopy, kMismatch };

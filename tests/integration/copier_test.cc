@@ -74,6 +74,21 @@ class CopierTest : public ::testing::Test {
                  "information_schema.STATISTICS WHERE TABLE_SCHEMA = '" + std::string(kSchema) +
                  "' AND TABLE_NAME = '_" + table_ + "_new'");
   }
+  // A strict copy (new unique key) to resume after ids 1..500, where the
+  // value 'u1' moved from row 1 to row 900 in t and _t_new still has it on
+  // row 1: copying row 900 meets a duplicate only the applier can clear.
+  ShadowTableInfo MustMakeShadowWithStaleDuplicate() {
+    Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, email VARCHAR(50))");
+    Exec("INSERT INTO " + T() + " SELECT seq, CONCAT('u', seq) FROM seq_1_to_1000");
+    ShadowTableInfo info = MustMakeShadow("ADD UNIQUE KEY uk (email)");
+    CollectingCopyObserver observer;
+    observer.fail_at_chunk = 2;  // copy only the first chunk (ids 1..500)
+    EXPECT_FALSE(Copy(info, SmallChunks(500), std::nullopt, observer).ok());
+    Exec("DELETE FROM " + Shadow() + " WHERE id > 500");
+    Exec("UPDATE " + T() + " SET email = 'moved' WHERE id = 1");
+    Exec("UPDATE " + T() + " SET email = 'u1' WHERE id = 900");
+    return info;
+  }
   ShadowTableInfo MustMakeShadow(const std::string& clauses) {
     auto info = MakeShadow(clauses, recorder_);
     EXPECT_TRUE(info.ok()) << info.status().ToString();
@@ -83,12 +98,14 @@ class CopierTest : public ::testing::Test {
   Result<CopyOutcome> Copy(const ShadowTableInfo& info, RowCopierConfig config,
                            std::optional<std::string> resume, CollectingCopyObserver& observer,
                            executor::Throttler* throttler = nullptr,
-                           executor::Sleeper* sleeper = nullptr) {
+                           executor::Sleeper* sleeper = nullptr,
+                           executor::ApplierCatchUp* catch_up = nullptr) {
     auto conn = Connect();
     executor::NoThrottle no_throttle;
     executor::RowCopier copier(*conn, info, throttler ? *throttler : no_throttle, observer,
                                SystemClock::Instance(),
-                               sleeper ? *sleeper : executor::RealSleeper::Instance(), config);
+                               sleeper ? *sleeper : executor::RealSleeper::Instance(), config,
+                               catch_up);
     return copier.Run(resume);
   }
 
@@ -359,17 +376,8 @@ class HookSleeper : public executor::Sleeper {
 };
 
 TEST_F(CopierTest, StaleDuplicateInTheShadowWaitsForTheApplier) {
-  Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, email VARCHAR(50))");
-  Exec("INSERT INTO " + T() + " SELECT seq, CONCAT('u', seq) FROM seq_1_to_1000");
-  ShadowTableInfo info = MustMakeShadow("ADD UNIQUE KEY uk (email)");
-  CollectingCopyObserver observer;
-  observer.fail_at_chunk = 2;  // copy only the first chunk (ids 1..500)
-  ASSERT_FALSE(Copy(info, SmallChunks(500), std::nullopt, observer).ok());
-  Exec("DELETE FROM " + Shadow() + " WHERE id > 500");
-  // The value moves from row 1 to row 900 in t; _t_new still has it on row 1.
-  Exec("UPDATE " + T() + " SET email = 'moved' WHERE id = 1");
-  Exec("UPDATE " + T() + " SET email = 'u1' WHERE id = 900");
-
+  ShadowTableInfo info = MustMakeShadowWithStaleDuplicate();
+  if (HasFatalFailure()) return;
   auto applier = Connect();
   HookSleeper sleeper([&] {
     ASSERT_TRUE(applier->Execute("UPDATE " + Shadow() + " SET email = 'moved' WHERE id = 1").ok());
@@ -378,6 +386,35 @@ TEST_F(CopierTest, StaleDuplicateInTheShadowWaitsForTheApplier) {
   auto out = Copy(info, SmallChunks(500), std::string("500"), resumed, nullptr, &sleeper);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   EXPECT_EQ(sleeper.slept.size(), 1u);
+  EXPECT_EQ(Fingerprint(T(), "id, email", "''"), Fingerprint(Shadow(), "id, email", "''"));
+}
+
+// Stands in for the applier: writes the stale row's change when asked.
+class FixingCatchUp : public executor::ApplierCatchUp {
+ public:
+  explicit FixingCatchUp(std::function<Status()> fix) : fix_(std::move(fix)) {}
+  Status WaitForApplierCaughtUp() override {
+    ++calls;
+    return calls == 1 ? fix_() : Status::Ok();
+  }
+  int calls = 0;
+
+ private:
+  std::function<Status()> fix_;
+};
+
+TEST_F(CopierTest, StaleDuplicateInTheShadowAsksTheApplierToCatchUp) {
+  ShadowTableInfo info = MustMakeShadowWithStaleDuplicate();
+  if (HasFatalFailure()) return;
+  auto applier = Connect();
+  FixingCatchUp catch_up(
+      [&] { return applier->Execute("UPDATE " + Shadow() + " SET email = 'moved' WHERE id = 1"); });
+  HookSleeper sleeper(nullptr);
+  CollectingCopyObserver resumed;
+  auto out = Copy(info, SmallChunks(500), std::string("500"), resumed, nullptr, &sleeper, &catch_up);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(catch_up.calls, 1);
+  EXPECT_TRUE(sleeper.slept.empty()) << "waited for the applier instead of asking it";
   EXPECT_EQ(Fingerprint(T(), "id, email", "''"), Fingerprint(Shadow(), "id, email", "''"));
 }
 
