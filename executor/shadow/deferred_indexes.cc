@@ -26,6 +26,13 @@ std::string DefinitionLineAt(const std::string& text, size_t offset) {
 std::vector<DeferredIndex> DeferrableIndexes(const sql::TableDef& final_def,
                                              const std::string& final_sql) {
   if (!final_def.foreign_keys.empty() || final_def.system_versioned) return {};
+  // Next to a FULLTEXT or SPATIAL key the server may not add keys with
+  // LOCK=NONE: keep such tables on the plain path.
+  if (std::any_of(final_def.indexes.begin(), final_def.indexes.end(), [](const sql::IndexDef& i) {
+        return i.kind == sql::IndexKind::kFulltext || i.kind == sql::IndexKind::kSpatial;
+      })) {
+    return {};
+  }
   if (std::any_of(final_def.columns.begin(), final_def.columns.end(), [](const sql::ColumnDef& c) {
         return c.generated != sql::GeneratedKind::kNone;
       })) {

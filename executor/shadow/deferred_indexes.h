@@ -12,9 +12,9 @@
 //
 // Only plain (non-unique) B-tree keys on named columns are deferred: a
 // UNIQUE key must hold while rows arrive (a duplicate stops the copy and is
-// reported, never dropped), and FULLTEXT or SPATIAL keys, functional key
-// parts, foreign keys (which need their index), generated columns and
-// system-versioned tables keep the plain path.
+// reported, never dropped). HASH keys and functional key parts stay; tables
+// with foreign keys (which need their index), FULLTEXT or SPATIAL keys,
+// generated columns or system versioning keep the plain path.
 #pragma once
 
 #include <string>
