@@ -11,6 +11,10 @@ void CheckLinkLag(const CheckContext& ctx, std::vector<CheckResult>& out) {
   for (const auto& dc : ctx.dcs) {
     if (!dc.inspected()) continue;
     bool any_failed = false;
+    if (dc.server->links_unknown) {
+      any_failed = true;
+      out.push_back(Fail("link_lag", dc.name(), "unknown", limit, *dc.server->links_unknown));
+    }
     for (const auto& link : dc.server->links) {
       if (link.io_running && link.sql_running) continue;
       any_failed = true;

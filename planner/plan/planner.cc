@@ -64,14 +64,17 @@ void MeasureLinkCatchUp(int64_t limit_ms, std::vector<DcView>& dcs,
   for (auto& w : waits) w.get();
 }
 
-// Adds every inspected DC's links, in parallel; a DC whose links cannot be
-// read is not inspected (its checks fail: unknown is not good).
-void ReadLinks(std::vector<DcView>& dcs, std::vector<std::unique_ptr<Connection>>& conns) {
+// Adds every inspected DC's links, in parallel, each on a session that
+// waits at most kLinkReadTimeoutS for them (ReadLinksWithin: a link can hold
+// the read for as long as it waits); a DC that cannot be reached for it is
+// not inspected (its checks fail: unknown is not good).
+void ReadLinks(std::vector<DcView>& dcs, ConnectionFactory& factory) {
   std::vector<std::future<void>> reads;
   for (size_t d = 0; d < dcs.size(); ++d) {
     if (!dcs[d].inspected()) continue;
     reads.push_back(std::async(std::launch::async, [&, d] {
-      if (Status read = InspectLinks(*conns[d], *dcs[d].server); !read.ok()) {
+      Status read = ReadLinksWithin(factory, *dcs[d].config, kLinkReadTimeoutS, *dcs[d].server);
+      if (!read.ok()) {
         dcs[d].error = read.WithContext("reading the DRC links").ToString();
         dcs[d].server.reset();
       }
@@ -189,7 +192,7 @@ Result<Plan> MakePlan(const Topology& topology, ConnectionFactory& factory,
   // as long as it lags (InspectLinks), and a lag measured after that wait
   // was already gone.
   MeasureLinkCatchUp(budget.lag_start_ms, dcs, conns);
-  ReadLinks(dcs, conns);
+  ReadLinks(dcs, factory);
 
   // The effect is probed where the table is written: the writer of a global
   // zone, else the first DC that has the table.

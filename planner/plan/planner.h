@@ -24,6 +24,10 @@ struct PlanRequest {
 // on the sandbox (REFERENCE.md section 5): used for estimates only.
 inline constexpr double kCopyRowsPerSecond = 140000;
 inline constexpr double kInplaceRowsPerSecond = 600000;
+// How long the planner waits for a DC's DRC links to be read (SHOW ALL
+// SLAVES STATUS): a link that holds its lock while it waits makes them
+// unknown, and the lag check fails instead of the plan hanging.
+inline constexpr unsigned kLinkReadTimeoutS = 3;
 
 // Returns a Plan (ok or blocked, with every check) unless the request itself
 // is unusable; a DC that cannot be read becomes a failed check, not an error.

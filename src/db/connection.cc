@@ -145,8 +145,13 @@ Result<std::optional<std::string>> Connection::QueryValue(std::string_view sql) 
 uint64_t Connection::affected_rows() const { return affected_rows_; }
 
 Result<std::unique_ptr<Connection>> MariaDbConnectionFactory::Connect(const DcConfig& dc) {
+  return Connect(dc, options_);
+}
+
+Result<std::unique_ptr<Connection>> MariaDbConnectionFactory::Connect(const DcConfig& dc,
+                                                                      const SessionOptions& options) {
   LOCKSTEP_ASSIGN_OR_RETURN(std::string password, ResolvePassword(dc));
-  return Connection::Open(dc, password, options_);
+  return Connection::Open(dc, password, options);
 }
 
 }  // namespace lockstep

@@ -77,6 +77,12 @@ class ConnectionFactory {
  public:
   virtual ~ConnectionFactory() = default;
   virtual Result<std::unique_ptr<Connection>> Connect(const DcConfig& dc) = 0;
+  // A session with its own settings (a short read timeout, say); a factory
+  // that cannot apply them gives its usual session.
+  virtual Result<std::unique_ptr<Connection>> Connect(const DcConfig& dc,
+                                                      const SessionOptions& /*options*/) {
+    return Connect(dc);
+  }
 };
 
 // Resolves each DC's password (env var or 0600 file) and connects.
@@ -84,6 +90,8 @@ class MariaDbConnectionFactory : public ConnectionFactory {
  public:
   explicit MariaDbConnectionFactory(SessionOptions options = {}) : options_(std::move(options)) {}
   Result<std::unique_ptr<Connection>> Connect(const DcConfig& dc) override;
+  Result<std::unique_ptr<Connection>> Connect(const DcConfig& dc,
+                                              const SessionOptions& options) override;
 
  private:
   SessionOptions options_;

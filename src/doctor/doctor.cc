@@ -113,6 +113,10 @@ void JudgeLinks(DoctorReport& r, const Topology& t, const std::vector<DcStatus>&
   std::set<std::string> reachable;
   for (const auto& s : dcs) {
     if (!s.facts) continue;
+    if (s.facts->links_unknown) {
+      Problem(r, s.dc, "links_unknown", *s.facts->links_unknown);
+      continue;  // absent is not known either
+    }
     reachable.insert(s.dc);
     for (const auto& l : s.facts->links) {
       const std::string from = LinkSource(l, t, dc_by_server_id);
@@ -205,8 +209,11 @@ DoctorReport Diagnose(const Topology& topology, ConnectionFactory& factory) {
     auto conn = factory.Connect(dc);
     if (!conn.ok()) {
       s.error = conn.status().ToString();
-    } else if (auto facts = InspectDc(**conn); !facts.ok()) {
+    } else if (auto facts = InspectDcSettings(**conn); !facts.ok()) {
       s.error = facts.status().ToString();
+    } else if (Status links = ReadLinksWithin(factory, dc, kDoctorLinkReadTimeoutS, *facts);
+               !links.ok()) {
+      s.error = links.WithContext("reading the DRC links").ToString();
     } else {
       s.facts = std::move(*facts);
     }

@@ -50,6 +50,10 @@ struct DoctorReport {
 // Skew above this makes the topology unfit: fences carry deadlines written by
 // one clock and read by another.
 inline constexpr int64_t kMaxClockSkewMs = 500;
+// How long the doctor waits for a DC's links to be read: a link holding its
+// lock while it waits (MASTER_DELAY, a GTID another link applies) makes
+// them unknown, a problem, instead of the doctor hanging.
+inline constexpr unsigned kDoctorLinkReadTimeoutS = 5;
 
 // Connects to every DC and judges the result.
 DoctorReport Diagnose(const Topology& topology, ConnectionFactory& factory);

@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "db/server_errors.h"
 #include "db/sql.h"
 
 namespace lockstep {
@@ -35,12 +36,6 @@ bool LinkFacts::DropsUnderscoreTables() const {
   return false;
 }
 
-Result<DcFacts> InspectDc(Connection& conn) {
-  LOCKSTEP_ASSIGN_OR_RETURN(DcFacts f, InspectDcSettings(conn));
-  LOCKSTEP_RETURN_IF_ERROR(InspectLinks(conn, f));
-  return f;
-}
-
 Result<DcFacts> InspectDcSettings(Connection& conn) {
   DcFacts f;
   f.dc = conn.dc_name();
@@ -67,6 +62,21 @@ Result<DcFacts> InspectDcSettings(Connection& conn) {
   f.round_trip_us = after - before;
   f.clock_offset_us = ToInt(server_now) - (before + after) / 2;
   return f;
+}
+
+Status ReadLinksWithin(ConnectionFactory& factory, const DcConfig& dc, unsigned timeout_s,
+                       DcFacts& facts) {
+  SessionOptions options;
+  options.read_timeout_s = timeout_s;
+  LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory.Connect(dc, options));
+  Status read = InspectLinks(*conn, facts);
+  if (read.ok()) return read;
+  if (!read.IsDbError() || !IsConnectionError(read.server_errno())) return read;
+  facts.links.clear();
+  facts.links_unknown = "SHOW ALL SLAVES STATUS did not answer within " +
+                        std::to_string(timeout_s) + " s: a DRC link holds its lock while it "
+                        "waits (MASTER_DELAY, or for another link to apply the same GTID)";
+  return Status::Ok();
 }
 
 Status InspectLinks(Connection& conn, DcFacts& f) {

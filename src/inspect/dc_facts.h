@@ -51,10 +51,10 @@ struct DcFacts {
   int64_t clock_offset_us = 0;
   int64_t round_trip_us = 0;
   std::vector<LinkFacts> links;
+  // Set when the links could not be read in time (ReadLinksWithin): their
+  // state is unknown, which the link checks count as a failure.
+  std::optional<std::string> links_unknown;
 };
-
-// Reads the facts of the DC behind `conn`: InspectDcSettings, then InspectLinks.
-Result<DcFacts> InspectDc(Connection& conn);
 
 // The settings (GTID position among them) and the clock, without the links.
 Result<DcFacts> InspectDcSettings(Connection& conn);
@@ -66,5 +66,12 @@ Result<DcFacts> InspectDcSettings(Connection& conn);
 // So the planner measures the links' lag before it reads them: read first,
 // the wait let a lagging link catch up and the lag check pass.
 Status InspectLinks(Connection& conn, DcFacts& facts);
+
+// InspectLinks on a session of its own that waits at most `timeout_s` for
+// the answer: past it, `facts.links_unknown` says why and the links stay
+// empty (that session is then dropped; the server ends its read by itself
+// once the link lets go). Fails only when the DC cannot be reached.
+Status ReadLinksWithin(ConnectionFactory& factory, const DcConfig& dc, unsigned timeout_s,
+                       DcFacts& facts);
 
 }  // namespace lockstep

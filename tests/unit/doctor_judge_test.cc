@@ -127,6 +127,16 @@ TEST_F(DoctorJudgeTest, MissingLink) {
   EXPECT_EQ(r.problems[0].check, "link_present");
 }
 
+TEST_F(DoctorJudgeTest, LinksThatCouldNotBeReadAreOneProblemNotMissingLinks) {
+  Facts(2).links.clear();
+  Facts(2).links_unknown = "SHOW ALL SLAVES STATUS did not answer within 5 s";
+  DoctorReport r = Judge(topology_, dcs_);
+  ASSERT_EQ(r.problems.size(), 1u);
+  EXPECT_EQ(r.problems[0].scope, "dc2");
+  EXPECT_EQ(r.problems[0].check, "links_unknown");
+  EXPECT_NE(r.problems[0].message.find("did not answer"), std::string::npos);
+}
+
 TEST_F(DoctorJudgeTest, UnreachableDc) {
   dcs_[1].facts.reset();
   dcs_[1].error = "connection refused";

@@ -155,6 +155,12 @@ TEST_F(PlanChecksTest, StoppedLinkHasUnknownLagAndFails) {
   EXPECT_EQ(Failures(CheckLinkLag), (V{"dc1:link_lag"}));
 }
 
+TEST_F(PlanChecksTest, LinksThatCouldNotBeReadFail) {
+  dcs_[1].server->links.clear();
+  dcs_[1].server->links_unknown = "SHOW ALL SLAVES STATUS did not answer within 3 s";
+  EXPECT_EQ(Failures(CheckLinkLag), (V{"dc2:link_lag"}));
+}
+
 TEST_F(PlanChecksTest, LeftoverArtifacts) {
   dcs_[1].table->leftover_artifacts = {"_orders_new"};
   EXPECT_EQ(Failures(CheckArtifacts), (V{"dc2:artifacts"}));
