@@ -28,6 +28,12 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
     // copier's chunks) wait on each other only for the rows they share.
     LOCKSTEP_RETURN_IF_ERROR(
         session->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
+    // The applier's statements carry every row as SQL text, and an
+    // Annotate_rows event would write that text into the binlog beside the
+    // row events (measured: 84 MiB instead of 53 MiB for 164k rows), for the
+    // binlog dump threads to send to every replica and DRC link and to
+    // lockstep's own stream. Best effort: the rows are logged either way.
+    (void)session->Execute("SET SESSION binlog_annotate_row_events = OFF");
   }
   // Every applier session connected with the same global value.
   LOCKSTEP_ASSIGN_OR_RETURN(auto packet, shadow_sessions.front()->QueryValue(sql::MaxAllowedPacket()));

@@ -232,6 +232,21 @@ TEST_F(ApplierTest, ShadowFollowsEveryKindOfChange) {
   EXPECT_GT(loop->rows_applied(), 150u);
   EXPECT_TRUE(loop->status().ok());
 
+  // The applier's rows are in the binlog as row events only, not also as
+  // the text of its statements (Annotate_rows).
+  auto master = c->Query("SHOW MASTER STATUS");
+  ASSERT_TRUE(master.ok() && !master->rows.empty()) << master.status().ToString();
+  auto events = c->Query("SHOW BINLOG EVENTS IN '" + master->rows[0][0].value_or("") + "'");
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  int annotated = 0, annotated_shadow = 0;
+  for (size_t r = 0; r < events->rows.size(); ++r) {
+    if (events->Get(r, "Event_type") != std::optional<std::string>("Annotate_rows")) continue;
+    ++annotated;
+    annotated_shadow += events->Get(r, "Info").value_or("").find("_t_new") != std::string::npos;
+  }
+  EXPECT_GT(annotated, 0) << "the test's own writes are annotated: the check can see them";
+  EXPECT_EQ(annotated_shadow, 0);
+
   // A replay from the start converges to the same content: the applier is
   // idempotent (here on one session).
   loop->Stop();
