@@ -37,6 +37,16 @@ void ImpactGovernor::AddToControl(int64_t ms, int64_t statements) {
   control_statements_ = 0;
 }
 
+void ImpactGovernor::Before(int64_t ms, int64_t statements) {
+  if (ms < config_.min_window_ms) return;
+  const double rate = 1000.0 * Theirs(statements) / static_cast<double>(ms);
+  if (rate < config_.busy_statements_per_s) return;
+  busy_ = true;
+  reference_rate_ = rate;
+  reference_ = Reference::kNone;
+  since_reference_ms_ = 0;
+}
+
 void ImpactGovernor::ChunkWindow(int64_t ms, int64_t statements) {
   chunk_since_rest_ = true;
   if (reference_ != Reference::kNone && reference_ != Reference::kMeasured) {
@@ -66,7 +76,8 @@ void ImpactGovernor::RestWindow(int64_t ms, int64_t statements) {
         Quiet();  // the application went quiet: the copy may run at full speed
         return;
       }
-      reference_rate_ = rate;
+      reference_rate_ =
+          reference_rate_ ? std::max(rate, *reference_rate_ * config_.reference_decay) : rate;
       reference_ = Reference::kMeasured;
       since_reference_ms_ = 0;
       control_ms_ = 0;  // a control period measured against the old reference

@@ -35,6 +35,8 @@ Status CopyThrottle::CloseWindow() {
     governor_.ChunkWindow(ms, delta);
   } else if (window_ == Window::kRest) {
     governor_.RestWindow(ms, delta);
+  } else if (window_ == Window::kBefore) {
+    governor_.Before(ms, delta);
   }
   window_ = Window::kRest;  // until Check() lets a chunk go
   window_start_ms_ = now;
@@ -103,6 +105,11 @@ Result<executor::ThrottleDecision> CopyThrottle::Check() {
   }
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> lag, LinkLag());
   if (lag) return Wait(500, *lag);
+  if (!measured_before_ && config_.measure_before_ms > 0) {
+    measured_before_ = true;
+    window_ = Window::kBefore;
+    return Wait(config_.measure_before_ms, "measuring the application's rate before the copy");
+  }
   int64_t rest = 0;
   if (!nice_ratio) {
     rest = governor_.NextRest(last_chunk_ms_);

@@ -48,6 +48,9 @@ struct CopyThrottleConfig {
   std::optional<int64_t> max_applier_backlog = 2000;
   int64_t lag_throttle_ms = 3000;   // the zone's DRC lag budget for the copy
   int64_t link_check_every_ms = 1000;
+  // Before the first chunk, the application's rate is measured this long
+  // with nothing of the copy running (ImpactGovernor::Before); 0: not.
+  int64_t measure_before_ms = 250;
   executor::ImpactGovernorConfig governor;
 };
 
@@ -84,12 +87,13 @@ class CopyThrottle final : public executor::Throttler {
   const CopyThrottleConfig config_;
   executor::ImpactGovernor governor_;
 
-  enum class Window { kNone, kChunk, kRest };
+  enum class Window { kNone, kBefore, kChunk, kRest };
   Window window_ = Window::kNone;
   int64_t window_start_ms_ = 0;
   int64_t window_start_statements_ = 0;
   int64_t last_chunk_ms_ = 0;
   bool rested_ = false;  // since the last chunk (nice ratio)
+  bool measured_before_ = false;
   std::optional<int64_t> last_link_check_ms_;
   std::optional<std::string> link_lag_;  // the last link check's complaint
   std::string last_reason_;

@@ -128,6 +128,44 @@ TEST(ImpactGovernorTest, TheReferenceIsMeasuredAgainAndAQuietApplicationReleases
   EXPECT_EQ(governor.NextRest(500), 0);
 }
 
+TEST(ImpactGovernorTest, TheRateBeforeTheCopyIsTheFirstReference) {
+  const ImpactGovernorConfig config = ExactConfig();
+  ImpactGovernor governor(config);
+  governor.Before(250, 1000);  // 4,000 statements a second, nothing copying
+  ASSERT_TRUE(governor.busy());
+  ASSERT_TRUE(governor.reference_rate().has_value());
+  EXPECT_NEAR(*governor.reference_rate(), 4000, 1e-9);
+  EXPECT_EQ(governor.NextRest(100), 0) << "no reference rest before the first chunk";
+  governor.ChunkWindow(100, 400);
+  EXPECT_EQ(governor.NextRest(100), std::llround(config.initial_rest_ratio * 100));
+
+  ImpactGovernor idle(config);
+  idle.Before(250, 10);  // 40 a second: idle, full speed
+  EXPECT_FALSE(idle.busy());
+  EXPECT_EQ(idle.NextRest(100), 0);
+}
+
+TEST(ImpactGovernorTest, AReferenceRestLowersTheReferenceOnlyByTheDecay) {
+  // What a chunk leaves behind can outlast the settle: a rest measuring 40%
+  // less than the application's rate before the copy lowers the reference
+  // by reference_decay, not to the biased rate; a higher rate raises it.
+  const ImpactGovernorConfig config = ExactConfig();
+  ImpactGovernor governor(config);
+  governor.Before(1000, 10000);
+  for (int64_t copied = 0; copied <= config.reference_every_ms; copied += 500) {
+    governor.ChunkWindow(250, 2000);
+    governor.RestWindow(250, 2000);
+  }
+  ASSERT_TRUE(TakeReferenceRest(governor, config, 6000));
+  EXPECT_NEAR(*governor.reference_rate(), 10000 * config.reference_decay, 1e-6);
+  for (int64_t copied = 0; copied <= config.reference_every_ms; copied += 500) {
+    governor.ChunkWindow(250, 2000);
+    governor.RestWindow(250, 2000);
+  }
+  ASSERT_TRUE(TakeReferenceRest(governor, config, 12000));
+  EXPECT_NEAR(*governor.reference_rate(), 12000, 1e-6);
+}
+
 TEST(ImpactGovernorTest, RatioStaysWithinItsBoundsAndShortWindowsAreIgnored) {
   ImpactGovernorConfig config = ExactConfig();
   config.reference_every_ms = 1000000;  // no new reference in this test
