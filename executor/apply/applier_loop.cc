@@ -33,7 +33,10 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
     // row events (measured: 84 MiB instead of 53 MiB for 164k rows), for the
     // binlog dump threads to send to every replica and DRC link and to
     // lockstep's own stream. Best effort: the rows are logged either way.
-    (void)session->Execute("SET SESSION binlog_annotate_row_events = OFF");
+    if (Status off = session->Execute("SET SESSION binlog_annotate_row_events = OFF"); !off.ok()) {
+      DcLogger(options.dc.name)->warn("the applier's statements stay annotated in the binlog: {}",
+                                      off.ToString());
+    }
   }
   // Every applier session connected with the same global value.
   LOCKSTEP_ASSIGN_OR_RETURN(auto packet, shadow_sessions.front()->QueryValue(sql::MaxAllowedPacket()));

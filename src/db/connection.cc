@@ -145,11 +145,14 @@ Result<std::optional<std::string>> Connection::QueryValue(std::string_view sql) 
 uint64_t Connection::affected_rows() const { return affected_rows_; }
 
 Result<std::unique_ptr<Connection>> MariaDbConnectionFactory::Connect(const DcConfig& dc) {
-  return Connect(dc, options_);
+  LOCKSTEP_ASSIGN_OR_RETURN(std::string password, ResolvePassword(dc));
+  return Connection::Open(dc, password, options_);
 }
 
-Result<std::unique_ptr<Connection>> MariaDbConnectionFactory::Connect(const DcConfig& dc,
-                                                                      const SessionOptions& options) {
+Result<std::unique_ptr<Connection>> MariaDbConnectionFactory::ConnectWithReadTimeout(
+    const DcConfig& dc, unsigned read_timeout_s) {
+  SessionOptions options = options_;
+  options.read_timeout_s = read_timeout_s;
   LOCKSTEP_ASSIGN_OR_RETURN(std::string password, ResolvePassword(dc));
   return Connection::Open(dc, password, options);
 }

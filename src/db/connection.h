@@ -77,10 +77,11 @@ class ConnectionFactory {
  public:
   virtual ~ConnectionFactory() = default;
   virtual Result<std::unique_ptr<Connection>> Connect(const DcConfig& dc) = 0;
-  // A session with its own settings (a short read timeout, say); a factory
-  // that cannot apply them gives its usual session.
-  virtual Result<std::unique_ptr<Connection>> Connect(const DcConfig& dc,
-                                                      const SessionOptions& /*options*/) {
+  // A session like Connect()'s that waits `read_timeout_s` for each answer
+  // (a short read that must not hang, a long DDL that must not be cut off);
+  // a factory that cannot set it gives its usual session.
+  virtual Result<std::unique_ptr<Connection>> ConnectWithReadTimeout(const DcConfig& dc,
+                                                                     unsigned /*read_timeout_s*/) {
     return Connect(dc);
   }
 };
@@ -90,8 +91,8 @@ class MariaDbConnectionFactory : public ConnectionFactory {
  public:
   explicit MariaDbConnectionFactory(SessionOptions options = {}) : options_(std::move(options)) {}
   Result<std::unique_ptr<Connection>> Connect(const DcConfig& dc) override;
-  Result<std::unique_ptr<Connection>> Connect(const DcConfig& dc,
-                                              const SessionOptions& options) override;
+  Result<std::unique_ptr<Connection>> ConnectWithReadTimeout(const DcConfig& dc,
+                                                             unsigned read_timeout_s) override;
 
  private:
   SessionOptions options_;

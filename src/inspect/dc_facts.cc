@@ -1,10 +1,11 @@
 #include "inspect/dc_facts.h"
 
+#include <errmsg.h>
+
 #include <chrono>
 #include <cstdlib>
 #include <sstream>
 
-#include "db/server_errors.h"
 #include "db/sql.h"
 
 namespace lockstep {
@@ -66,12 +67,11 @@ Result<DcFacts> InspectDcSettings(Connection& conn) {
 
 Status ReadLinksWithin(ConnectionFactory& factory, const DcConfig& dc, unsigned timeout_s,
                        DcFacts& facts) {
-  SessionOptions options;
-  options.read_timeout_s = timeout_s;
-  LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory.Connect(dc, options));
+  LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory.ConnectWithReadTimeout(dc, timeout_s));
   Status read = InspectLinks(*conn, facts);
-  if (read.ok()) return read;
-  if (!read.IsDbError() || !IsConnectionError(read.server_errno())) return read;
+  // A read timeout is a lost connection (2013) to the client library; the
+  // server's thread waits on until the link lets go, then ends.
+  if (read.ok() || !read.IsDbError() || read.server_errno() != CR_SERVER_LOST) return read;
   facts.links.clear();
   facts.links_unknown = "SHOW ALL SLAVES STATUS did not answer within " +
                         std::to_string(timeout_s) + " s: a DRC link holds its lock while it "
