@@ -56,15 +56,20 @@ Result<uint64_t> RangeCopier::Run(const sql::KeyRange& range, bool replace) {
           break;  // the applier inserted a row of the range meanwhile: retry
         case DuplicateKeyDiagnosis::Kind::kTransient:
           backoff = &stale;
-          if (catch_up_) {
+          if (catch_up_ && stale.attempts() == 0) {
             // The applier nets changes for seconds before it writes them:
-            // have it write what the binlog holds now, then try again.
-            if (!backoff->Failed()) {
-              return st.WithContext("copying a chunk of " + info_.table + " failed " +
-                                    std::to_string(backoff->attempts()) + " times");
-            }
-            LOCKSTEP_RETURN_IF_ERROR(catch_up_->WaitForApplierCaughtUp());
+            // have it write what the binlog holds now and try again at once.
+            // If that is not enough (the value keeps moving), back off as
+            // before, with a catch-up before each try. A catch-up that times
+            // out is one failed try; a failed applier fails the copy.
+            (void)stale.Failed();
+            Status caught = catch_up_->WaitForApplierCaughtUp();
+            if (!caught.ok() && !caught.IsTimeout()) return caught;
             continue;
+          }
+          if (catch_up_) {
+            Status caught = catch_up_->WaitForApplierCaughtUp();
+            if (!caught.ok() && !caught.IsTimeout()) return caught;
           }
           break;
       }

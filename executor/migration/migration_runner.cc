@@ -108,7 +108,7 @@ Result<RunOutcome> MigrationRunner::Run(const PlanRequest& request, const RunOpt
   }
 
   Status ran = IsNative(plan.strategy) ? RunNative(id, plan, request)
-                                       : RunShadowCopy(id, plan, request);
+                                       : RunShadowCopy(id, plan, request, options);
   if (!ran.ok()) return Fail(id, ran);
   LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id));
   outcome.phase = record.phase;
@@ -151,7 +151,8 @@ Status MigrationRunner::RunNative(int64_t id, const Plan& plan, const PlanReques
   return Step(id, Phase::kCleanedUp, Phase::kDone, "done");
 }
 
-Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRequest& request) {
+Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRequest& request,
+                                      const RunOptions& options) {
   if (topology_.dcs.size() > 1) {
     return Status::FailedPrecondition(
         "the shadow copy runs in one DC until the multi-DC coordinator lands; give a topology "
@@ -161,6 +162,7 @@ Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRe
   ShadowCopyConfig config;
   config.lock_wait_ms = budget.lock_wait_ms;
   config.throttle.lag_throttle_ms = budget.lag_throttle_ms;
+  config.defer_secondary_indexes = options.defer_secondary_keys;
   SystemClock clock;
   ShadowCopyRun run(topology_.dcs[0], factory_, store_, clock, actor_, config);
   Status ran = run.Run(id, plan, request.alter);
@@ -223,7 +225,7 @@ Result<RunOutcome> MigrationRunner::Resume(const std::string& schema, const std:
   (void)store_.AppendEvent({record.id, actor_, "resumed", std::nullopt,
                             "resumed in phase " + std::string(PhaseName(record.phase)), ""});
   PlanRequest request{schema, table, stored, record.spec.alter_sql};
-  Status ran = RunShadowCopy(record.id, plan, request);
+  Status ran = RunShadowCopy(record.id, plan, request, options);
   if (!ran.ok()) return Fail(record.id, ran);
   LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord after, store_.GetMigration(record.id));
   outcome.phase = after.phase;

@@ -26,6 +26,9 @@ struct RunOptions {
   // (Resume), before any DC is changed; an error stops there. The CLI takes
   // the runner lease here, so that two processes never run one migration.
   std::function<Status(int64_t migration_id)> claim = {};
+  // A shadow copy makes _t_new without its plain secondary keys and adds
+  // them after the copy (ShadowCopyConfig::defer_secondary_indexes).
+  bool defer_secondary_keys = true;
 };
 
 struct RunOutcome {
@@ -52,7 +55,8 @@ class MigrationRunner {
 
  private:
   Status RunNative(int64_t id, const Plan& plan, const PlanRequest& request);
-  Status RunShadowCopy(int64_t id, const Plan& plan, const PlanRequest& request);
+  Status RunShadowCopy(int64_t id, const Plan& plan, const PlanRequest& request,
+                       const RunOptions& options);
   // A migration that stopped on `why`: aborted when nothing was created yet;
   // otherwise left in its phase for `lockstep resume`, with the reason logged.
   Status Fail(int64_t id, const Status& why);

@@ -31,6 +31,9 @@
 namespace lockstep {
 namespace {
 
+// A week: the read timeout of the session that adds _t_new's deferred keys.
+constexpr unsigned kKeyBuildReadTimeoutS = 7 * 24 * 3600;
+
 // The applier as the copier, the checksum, the throttle and the cut-over
 // need it.
 class ApplierHooks final : public ApplierHealth,
@@ -309,6 +312,9 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   // lag before every chunk made the checksum under sustained load last
   // longer than the load (measured: over 12 minutes for 2M rows).
   checksum_throttle_config.max_applier_backlog.reset();
+  // Its governor learns the application's rate in its rests: measured
+  // before it, the rate would include the copy's last chunks.
+  checksum_throttle_config.measure_before_ms = 0;
   CopyThrottle checksum_throttle(hooks, *probe_conn, &operators, clock_, checksum_throttle_config);
   hooks.set_throttle(&copy_throttle);
 
@@ -371,7 +377,11 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     Failpoint("before_deferred_indexes");  // crash tests: verifying, keys still missing
     const std::string names = executor::IndexNames(info.indexes_to_build);
     const int64_t started = clock_.NowMillis();
-    LOCKSTEP_RETURN_IF_ERROR(shadow.BuildDeferredIndexes(info));
+    // A session of its own: the build lasts as long as the table is large,
+    // far past the read timeout of lockstep's usual sessions.
+    LOCKSTEP_ASSIGN_OR_RETURN(auto build_conn, factory_.ConnectWithReadTimeout(dc_, kKeyBuildReadTimeoutS));
+    executor::ShadowTable builder(*build_conn, recorder, spec);
+    LOCKSTEP_RETURN_IF_ERROR(builder.BuildDeferredIndexes(info));
     log->info("added {} to {} in {} ms", names, info.shadow_table, clock_.NowMillis() - started);
     (void)store_.AppendEvent({id, actor_, "deferred_keys_added", dc_.name, names, ""});
   }

@@ -25,6 +25,8 @@ std::string DefinitionLineAt(const std::string& text, size_t offset) {
 
 std::vector<DeferredIndex> DeferrableIndexes(const sql::TableDef& final_def,
                                              const std::string& final_sql) {
+  // Only InnoDB adds keys online (ALGORITHM=INPLACE, LOCK=NONE).
+  if (sql::ToLowerAscii(final_def.options.engine) != "innodb") return {};
   if (!final_def.foreign_keys.empty() || final_def.system_versioned) return {};
   // Next to a FULLTEXT or SPATIAL key the server may not add keys with
   // LOCK=NONE: keep such tables on the plain path.

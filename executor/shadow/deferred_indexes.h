@@ -10,11 +10,14 @@
 // 2.9 s. Both are server time the application does not get while the copy
 // runs.
 //
-// Only plain (non-unique) B-tree keys on named columns are deferred: a
-// UNIQUE key must hold while rows arrive (a duplicate stops the copy and is
-// reported, never dropped). HASH keys and functional key parts stay; tables
-// with foreign keys (which need their index), FULLTEXT or SPATIAL keys,
-// generated columns or system versioning keep the plain path.
+// Only plain (non-unique) B-tree keys on named columns of InnoDB tables are
+// deferred: a UNIQUE key must hold while rows arrive (a duplicate stops the
+// copy and is reported, never dropped), and only InnoDB adds keys online.
+// HASH keys stay; tables with foreign keys (which need their index),
+// FULLTEXT or SPATIAL keys, generated columns or system versioning keep the
+// plain path. ShadowTable also checks on a temporary copy that dropping and
+// adding the keys back gives the same definition (the server lists keys
+// added later after the others), and defers nothing where it does not.
 #pragma once
 
 #include <string>

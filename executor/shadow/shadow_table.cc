@@ -104,21 +104,24 @@ Result<ShadowTableInfo> ShadowTable::Ensure() {
   LOCKSTEP_ASSIGN_OR_RETURN(info.shadow_def, sql::ParseCreateTable(expected));
 
   // What _t_new is while rows are copied: without its deferrable keys, as
-  // the server makes it (a probe that drops them). Where the server will
-  // not drop one (an AUTO_INCREMENT column's only key), nothing is
-  // deferred. An existing _t_new is accepted in this form even when this
-  // run would not defer (an earlier run did).
+  // the server makes it, learned on a temporary copy that also adds them
+  // back. Nothing is deferred where the server will not drop a key (an
+  // AUTO_INCREMENT column's only key) or adding them back does not give the
+  // expected definition (keys added later are listed after the others). An
+  // existing _t_new is accepted in the building form even when this run
+  // would not defer (an earlier run did).
   std::vector<DeferredIndex> deferrable = DeferrableIndexes(info.shadow_def, expected);
   std::string building = expected;
   if (!deferrable.empty()) {
-    auto without = ProbeSchemaEffect(conn_, spec_.schema, spec_.table, spec_.alter_clauses,
-                                     DropIndexClauses(deferrable));
-    if (without.ok()) {
-      building = NormalizedDefinition(without->after_sql, spec_.table);
-    } else if (without.status().IsInvalidArgument()) {
+    auto steps = ProbeSchemaSteps(conn_, spec_.schema, spec_.table,
+                                  {spec_.alter_clauses, DropIndexClauses(deferrable),
+                                   AddIndexClauses(deferrable)});
+    if (steps.ok() && NormalizedDefinition(steps->at(2), spec_.table) == expected) {
+      building = NormalizedDefinition(steps->at(1), spec_.table);
+    } else if (steps.ok() || steps.status().IsInvalidArgument()) {
       deferrable.clear();
     } else {
-      return without.status();
+      return steps.status();
     }
   }
   const std::vector<DeferredIndex> deferred =

@@ -26,23 +26,21 @@ Result<std::string> ShowCreate(Connection& conn, const std::string& schema,
 
 }  // namespace
 
-Result<SchemaEffect> ProbeSchemaEffect(Connection& conn, const std::string& schema,
-                                       const std::string& table,
-                                       const std::vector<std::string>& clauses,
-                                       const std::vector<std::string>& then_clauses) {
-  SchemaEffect effect;
-  LOCKSTEP_ASSIGN_OR_RETURN(effect.before_sql, ShowCreate(conn, schema, table));
+Result<std::vector<std::string>> ProbeSchemaSteps(
+    Connection& conn, const std::string& schema, const std::string& table,
+    const std::vector<std::vector<std::string>>& steps) {
   // A probe left by an earlier failure in this same session is dropped first.
   LOCKSTEP_RETURN_IF_ERROR(conn.Execute(sql::DropTemporaryTable(schema, kProbeTable)));
   LOCKSTEP_RETURN_IF_ERROR(conn.Execute(sql::CreateTemporaryTableLike(schema, kProbeTable, table)));
-  Status altered = conn.Execute(sql::AlterTableClauses(schema, kProbeTable, clauses));
-  if (altered.ok() && !then_clauses.empty()) {
-    altered = conn.Execute(sql::AlterTableClauses(schema, kProbeTable, then_clauses));
-  }
-  if (altered.ok()) {
-    auto after = ShowCreate(conn, schema, kProbeTable);
-    if (after.ok()) effect.after_sql = AsTableDefinition(*after, table);
-    altered = after.status();
+  std::vector<std::string> after;
+  Status altered;
+  for (const auto& clauses : steps) {
+    altered = conn.Execute(sql::AlterTableClauses(schema, kProbeTable, clauses));
+    if (!altered.ok()) break;
+    auto shown = ShowCreate(conn, schema, kProbeTable);
+    altered = shown.status();
+    if (!altered.ok()) break;
+    after.push_back(AsTableDefinition(*shown, table));
   }
   Status dropped = conn.Execute(sql::DropTemporaryTable(schema, kProbeTable));
   if (!altered.ok()) {
@@ -52,6 +50,17 @@ Result<SchemaEffect> ProbeSchemaEffect(Connection& conn, const std::string& sche
     return altered;
   }
   LOCKSTEP_RETURN_IF_ERROR(dropped);
+  return after;
+}
+
+Result<SchemaEffect> ProbeSchemaEffect(Connection& conn, const std::string& schema,
+                                       const std::string& table,
+                                       const std::vector<std::string>& clauses) {
+  SchemaEffect effect;
+  LOCKSTEP_ASSIGN_OR_RETURN(effect.before_sql, ShowCreate(conn, schema, table));
+  LOCKSTEP_ASSIGN_OR_RETURN(std::vector<std::string> after,
+                            ProbeSchemaSteps(conn, schema, table, {clauses}));
+  effect.after_sql = after.at(0);
   return effect;
 }
 

@@ -21,12 +21,16 @@ struct SchemaEffect {
 
 // Applies `clauses` (ALTER TABLE clause texts, without ALGORITHM/LOCK) to a
 // temporary copy of schema.table. A clause the server rejects is returned as
-// an InvalidArgument carrying the server's message. `then_clauses`, when
-// given, are applied by a second ALTER after the first (a clause of it may
-// name what the first one adds).
+// an InvalidArgument carrying the server's message.
 Result<SchemaEffect> ProbeSchemaEffect(Connection& conn, const std::string& schema,
                                        const std::string& table,
-                                       const std::vector<std::string>& clauses,
-                                       const std::vector<std::string>& then_clauses = {});
+                                       const std::vector<std::string>& clauses);
+
+// The same for several ALTERs in a row on one temporary copy (a later one may
+// name what an earlier one adds): the definition after each, named like the
+// table.
+Result<std::vector<std::string>> ProbeSchemaSteps(
+    Connection& conn, const std::string& schema, const std::string& table,
+    const std::vector<std::vector<std::string>>& steps);
 
 }  // namespace lockstep

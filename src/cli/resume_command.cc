@@ -78,7 +78,8 @@ int RunResume(const std::vector<std::string>& args, CommandIo io) {
   desc.add_options()
       ("id", po::value<int64_t>(), "the migration's id (instead of --table)")
       ("reason", po::value<std::string>(), "why: recorded with your identity")
-      ("yes,y", "resume without asking");
+      ("yes,y", "resume without asking")
+      ("keys-during-copy", "a shadow copy not yet made: make _t_new with all its secondary keys");
   ParsedArgs parsed;
   if (!ParseCommandArgs(args, desc, nullptr, io, "resume", parsed)) return kExitUsage;
   if (parsed.help) {
@@ -163,6 +164,7 @@ int RunResume(const std::vector<std::string>& args, CommandIo io) {
   MigrationRunner migration_runner(topology, factory, store);
   RunOptions options;
   options.actor = OperatorIdentity();
+  options.defer_secondary_keys = vars.count("keys-during-copy") == 0;
   std::unique_ptr<RunnerLeaseKeeper> lease;
   bool refused = false;
   options.claim = [&](int64_t claimed) -> Status {

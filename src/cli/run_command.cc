@@ -22,7 +22,10 @@ constexpr const char* kUsage =
     "--yes is required: without it the plan is shown and nothing runs.\n"
     "--strategy copy forces lockstep's shadow copy where the server could change the\n"
     "table natively (throttled, resumable, cut over at a chosen moment).\n"
-    "A shadow copy ends cut over with the old table kept as _<table>_old.\n"
+    "A shadow copy ends cut over with the old table kept as _<table>_old. It copies\n"
+    "into _<table>_new without its plain secondary keys and adds them after the copy\n"
+    "(a faster, gentler copy); --keys-during-copy keeps them instead, where local\n"
+    "replicas must not replay that key build as one long DDL.\n"
     "The migration is run under a runner lease in the state database, renewed every\n"
     "second, so that no other process runs it meanwhile and the DBA's controls\n"
     "(pause, throttle, abort, resume) reach this process.\n"
@@ -47,7 +50,8 @@ int RunRun(const std::vector<std::string>& args, CommandIo io) {
   desc.add_options()
       ("yes,y", "run without asking")
       ("strategy", po::value<std::string>()->default_value("auto"),
-       "auto: the plan's choice; copy: lockstep's shadow copy");
+       "auto: the plan's choice; copy: lockstep's shadow copy")
+      ("keys-during-copy", "shadow copy: copy into _t_new with all its secondary keys");
   ParsedArgs parsed;
   if (!ParseCommandArgs(args, desc, nullptr, io, "run", parsed)) return kExitUsage;
   if (parsed.help) {
@@ -60,6 +64,7 @@ int RunRun(const std::vector<std::string>& args, CommandIo io) {
   if (int code = BuildChangeRequest(vars, "run", io, request, source); code != kExitOk) return code;
   RunOptions options;
   options.actor = OperatorIdentity();
+  options.defer_secondary_keys = vars.count("keys-during-copy") == 0;
   const std::string strategy = vars["strategy"].as<std::string>();
   if (strategy == "copy") {
     options.force_strategy = Strategy::kCopy;

@@ -68,7 +68,7 @@ class CopierTest : public ::testing::Test {
     LOCKSTEP_ASSIGN_OR_RETURN(executor::ShadowTable shadow, ShadowOf(clauses, recorder));
     return shadow.Ensure();
   }
-  // The names of the shadow table's keys, in order.
+  // The names of the shadow table's keys, sorted by name (ignoring case).
   std::string ShadowKeys() {
     return Value("SELECT GROUP_CONCAT(DISTINCT INDEX_NAME ORDER BY INDEX_NAME) FROM "
                  "information_schema.STATISTICS WHERE TABLE_SCHEMA = '" + std::string(kSchema) +
@@ -83,7 +83,7 @@ class CopierTest : public ::testing::Test {
     ShadowTableInfo info = MustMakeShadow("ADD UNIQUE KEY uk (email)");
     CollectingCopyObserver observer;
     observer.fail_at_chunk = 2;  // copy only the first chunk (ids 1..500)
-    EXPECT_FALSE(Copy(info, SmallChunks(500), std::nullopt, observer).ok());
+    [&] { ASSERT_FALSE(Copy(info, SmallChunks(500), std::nullopt, observer).ok()); }();
     Exec("DELETE FROM " + Shadow() + " WHERE id > 500");
     Exec("UPDATE " + T() + " SET email = 'moved' WHERE id = 1");
     Exec("UPDATE " + T() + " SET email = 'u1' WHERE id = 900");
@@ -194,6 +194,59 @@ TEST_F(CopierTest, DeferredKeysAreMissingWhileCopyingAndAddedAfter) {
   auto plain = MakeShadow(clauses, again);
   ASSERT_TRUE(plain.ok()) << plain.status().ToString();
   EXPECT_TRUE(plain->indexes_to_build.empty());
+}
+
+TEST_F(CopierTest, AShadowLeftHalfMadeByACrashIsFinishedWithoutItsKeys) {
+  Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, k INT, KEY kk (k))");
+  const std::string clauses = "ADD COLUMN extra INT";
+  const executor::ShadowTableOptions defer{.defer_secondary_indexes = true};
+  // Killed after CREATE ... LIKE: the clauses and the drop are still owed.
+  Exec("CREATE TABLE " + Shadow() + " LIKE " + T());
+  auto shadow = ShadowOf(clauses, recorder_, defer);
+  ASSERT_TRUE(shadow.ok());
+  auto info = shadow->Ensure();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(ShadowKeys(), "PRIMARY");
+  EXPECT_EQ(executor::IndexNames(info->indexes_to_build), "`kk`");
+  // Killed after the ALTER, before the drop: only the drop is owed.
+  Exec("DROP TABLE " + Shadow());
+  Exec("CREATE TABLE " + Shadow() + " LIKE " + T());
+  Exec("ALTER TABLE " + Shadow() + " ADD COLUMN extra INT");
+  info = shadow->Ensure();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(ShadowKeys(), "PRIMARY");
+  EXPECT_EQ(executor::IndexNames(info->indexes_to_build), "`kk`");
+  // With rows in it, a shadow with its keys is taken as it is.
+  Exec("INSERT INTO " + T() + " VALUES (1, 1)");
+  Exec("ALTER TABLE " + Shadow() + " ADD KEY kk (k)");
+  Exec("INSERT INTO " + Shadow() + " (id, k) VALUES (1, 1)");
+  info = shadow->Ensure();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(ShadowKeys(), "kk,PRIMARY");
+  EXPECT_TRUE(info->indexes_to_build.empty());
+}
+
+TEST_F(CopierTest, KeysWhoseOrderARebuildWouldChangeAreNotDeferred) {
+  // A HASH key is not deferred; added back after it, kk would be listed
+  // after kh, and the finished _t_new would not be what the change makes.
+  Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, k INT, h INT, KEY kk (k), "
+       "KEY kh (h) USING HASH)");
+  auto shadow = ShadowOf("ADD COLUMN extra INT", recorder_, {.defer_secondary_indexes = true});
+  ASSERT_TRUE(shadow.ok());
+  auto info = shadow->Ensure();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_TRUE(info->indexes_to_build.empty()) << executor::IndexNames(info->indexes_to_build);
+  EXPECT_EQ(ShadowKeys(), "kh,kk,PRIMARY");
+}
+
+TEST_F(CopierTest, KeysOfATableNotInInnoDbAreNotDeferred) {
+  Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, k INT, KEY kk (k)) ENGINE=MyISAM");
+  auto shadow = ShadowOf("ADD COLUMN extra INT", recorder_, {.defer_secondary_indexes = true});
+  ASSERT_TRUE(shadow.ok());
+  auto info = shadow->Ensure();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_TRUE(info->indexes_to_build.empty());
+  EXPECT_EQ(ShadowKeys(), "kk,PRIMARY");
 }
 
 TEST_F(CopierTest, AKeyTheServerWillNotDropIsNotDeferred) {

@@ -177,10 +177,8 @@ TEST_F(ResumeTest, KilledAtFailpointBeforeTheFirstChunkResumesToTheOraclesConten
   KillAtFailpointAndResume("after_copying_started", Phase::kCopying);
 }
 
-// Killed when ready, then every row changes three times: the resumed
-// applier starts seconds behind. It must catch up before the cut-over locks
-// the table, not under the lock, where the drain would hold the
-// application's writes for its whole timeout and fail.
+// Killed after the copy, before _t_new's deferred keys are added: the resume
+// adds them, and the table ends with its key kk.
 TEST_F(ResumeTest, KilledBeforeTheDeferredKeysAreAddedResumesWithThem) {
   const std::string table = "t_deferred_keys";
   CreateTable(table);
@@ -197,6 +195,10 @@ TEST_F(ResumeTest, KilledBeforeTheDeferredKeysAreAddedResumesWithThem) {
   ResumeAndCompare(table, writers, "verifying, before the deferred keys were added");
 }
 
+// Killed when ready, then every row changes three times: the resumed
+// applier starts seconds behind. It must catch up before the cut-over locks
+// the table, not under the lock, where the drain would hold the
+// application's writes for its whole timeout and fail.
 TEST_F(ResumeTest, ResumedWithABacklogCatchesUpBeforeTheCutOverLocks) {
   const std::string table = "t_backlog";
   CreateTable(table);
