@@ -68,6 +68,12 @@ class CopierTest : public ::testing::Test {
     LOCKSTEP_ASSIGN_OR_RETURN(executor::ShadowTable shadow, ShadowOf(clauses, recorder));
     return shadow.Ensure();
   }
+  // Ensure() of the shadow for `clauses`, deferring its plain keys.
+  Result<ShadowTableInfo> EnsureDeferring(const std::string& clauses) {
+    LOCKSTEP_ASSIGN_OR_RETURN(executor::ShadowTable shadow,
+                              ShadowOf(clauses, recorder_, {.defer_secondary_indexes = true}));
+    return shadow.Ensure();
+  }
   // The names of the shadow table's keys, sorted by name (ignoring case).
   std::string ShadowKeys() {
     return Value("SELECT GROUP_CONCAT(DISTINCT INDEX_NAME ORDER BY INDEX_NAME) FROM "
@@ -231,9 +237,7 @@ TEST_F(CopierTest, KeysWhoseOrderARebuildWouldChangeAreNotDeferred) {
   // after kh, and the finished _t_new would not be what the change makes.
   Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, k INT, h INT, KEY kk (k), "
        "KEY kh (h) USING HASH)");
-  auto shadow = ShadowOf("ADD COLUMN extra INT", recorder_, {.defer_secondary_indexes = true});
-  ASSERT_TRUE(shadow.ok());
-  auto info = shadow->Ensure();
+  auto info = EnsureDeferring("ADD COLUMN extra INT");
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_TRUE(info->indexes_to_build.empty()) << executor::IndexNames(info->indexes_to_build);
   EXPECT_EQ(ShadowKeys(), "kh,kk,PRIMARY");
@@ -241,9 +245,7 @@ TEST_F(CopierTest, KeysWhoseOrderARebuildWouldChangeAreNotDeferred) {
 
 TEST_F(CopierTest, KeysOfATableNotInInnoDbAreNotDeferred) {
   Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, k INT, KEY kk (k)) ENGINE=MyISAM");
-  auto shadow = ShadowOf("ADD COLUMN extra INT", recorder_, {.defer_secondary_indexes = true});
-  ASSERT_TRUE(shadow.ok());
-  auto info = shadow->Ensure();
+  auto info = EnsureDeferring("ADD COLUMN extra INT");
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_TRUE(info->indexes_to_build.empty());
   EXPECT_EQ(ShadowKeys(), "kk,PRIMARY");
@@ -253,9 +255,7 @@ TEST_F(CopierTest, AKeyTheServerWillNotDropIsNotDeferred) {
   // An AUTO_INCREMENT column must lead some key: its only one stays.
   Exec("CREATE TABLE " + T() + " (id INT, seq INT AUTO_INCREMENT, k INT, PRIMARY KEY (id), "
        "KEY kseq (seq), KEY kk (k))");
-  auto shadow = ShadowOf("ADD COLUMN extra INT", recorder_, {.defer_secondary_indexes = true});
-  ASSERT_TRUE(shadow.ok());
-  auto info = shadow->Ensure();
+  auto info = EnsureDeferring("ADD COLUMN extra INT");
   ASSERT_TRUE(info.ok()) << info.status().ToString();
   EXPECT_TRUE(info->indexes_to_build.empty());
   EXPECT_EQ(ShadowKeys(), "kk,kseq,PRIMARY");

@@ -87,12 +87,16 @@ class ResumeTest : public SandboxSuite<1>, public ::testing::WithParamInterface<
     EXPECT_EQ(diff, "") << "after kill -9 in " << killed_in << " and resume ("
                         << writers.committed() << " writer transactions)";
     // The secondary key the shadow was built without is back.
-    auto keys = c->QueryValue("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE "
-                              "TABLE_SCHEMA = 'resume' AND TABLE_NAME = '" + table +
-                              "' AND INDEX_NAME = 'kk'");
-    EXPECT_EQ(keys.ok() ? keys->value_or("") : keys.status().ToString(), "1")
-        << table << " lost its key kk after kill -9 in " << killed_in;
+    EXPECT_EQ(HasKeyKk(*c, table), "1") << table << " lost its key kk after kill -9 in " << killed_in;
     ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
+  }
+
+  // "1" when resume.<table> has the key kk, "0" when not, else the error.
+  static std::string HasKeyKk(Connection& c, const std::string& table) {
+    auto keys = c.QueryValue("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE "
+                             "TABLE_SCHEMA = 'resume' AND TABLE_NAME = '" + table +
+                             "' AND INDEX_NAME = 'kk'");
+    return keys.ok() ? keys->value_or("") : keys.status().ToString();
   }
 
   // A fresh resume.<table> of kRows rows and its oracle.
@@ -187,11 +191,7 @@ TEST_F(ResumeTest, KilledBeforeTheDeferredKeysAreAddedResumesWithThem) {
   RunToFailpoint(table, "before_deferred_indexes");
   if (HasFatalFailure()) return;
   auto c = Dc(1);
-  auto keys = c->QueryValue("SELECT COUNT(*) FROM information_schema.STATISTICS WHERE "
-                            "TABLE_SCHEMA = 'resume' AND TABLE_NAME = '" +
-                            ShadowTableName(table) + "' AND INDEX_NAME = 'kk'");
-  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
-  EXPECT_EQ(keys->value_or(""), "0") << "the shadow was copied into without its key";
+  EXPECT_EQ(HasKeyKk(*c, ShadowTableName(table)), "0") << "the shadow was copied into without its key";
   ResumeAndCompare(table, writers, "verifying, before the deferred keys were added");
 }
 
