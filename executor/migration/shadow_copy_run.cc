@@ -110,9 +110,9 @@ class ApplierHooks final : public ApplierHealth,
       if (throttle_ && throttle_->governor().busy()) {
         const auto& governor = throttle_->governor();
         pace = fmt::format("resting {:.1f}x each chunk", governor.rest_ratio());
-        if (governor.share()) {
-          pace += fmt::format(", the application at {:.0f}% of its rate at rest",
-                              100 * *governor.share());
+        if (governor.share() && governor.reference_rate()) {
+          pace += fmt::format(", the application at {:.0f}% of its rate at rest ({:.0f} statements/s)",
+                              100 * *governor.share(), *governor.reference_rate());
         }
       }
       DcLogger(dc_)->info("copy: {} / ~{} rows, {:.0f} rows/s while copying, {} ms throttled, {}; "
