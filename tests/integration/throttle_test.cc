@@ -42,19 +42,23 @@ class ThrottleTest : public SandboxSuite<1> {
     (void)conn_->Execute("RESET SLAVE 'ghost' ALL");
   }
 
-  // Holds the copy in its first chunks: waits for `_<table>_new` to have the
-  // new column (lockstep creates it LIKE the table, then ALTERs it: locked in
-  // between, the ALTER would wait for the lock and the copy never start) and
-  // write-locks it from a session of the test's own. The plan refuses to
+  // Holds the copy in its first chunks: waits for `_<table>_new` to be made
+  // (lockstep creates it LIKE the table, ALTERs it, then drops the keys it
+  // adds after the copy: locked in between, an ALTER would wait for the lock
+  // and the copy never start) and write-locks it from a session of the
+  // test's own. The plan refuses to
   // start with a broken link, so the link is broken only once the copy is
   // held; UNLOCK TABLES lets the chunk in flight finish into the throttle.
   std::unique_ptr<Connection> HoldShadow(const std::string& table) {
     auto holder = Dc(1);
     const std::string shadow = "_" + table + "_new";
+    // Made: the new column is there and the key kk is not.
     for (int i = 0; i < 30000; ++i) {
       auto found = holder->QueryValue(
-          "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='throttle' AND "
-          "TABLE_NAME='" + shadow + "' AND COLUMN_NAME='note'");
+          "SELECT (SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA='throttle' "
+          "AND TABLE_NAME='" + shadow + "' AND COLUMN_NAME='note') - (SELECT COUNT(*) FROM "
+          "information_schema.STATISTICS WHERE TABLE_SCHEMA='throttle' AND TABLE_NAME='" +
+          shadow + "' AND INDEX_NAME='kk')");
       if (found.ok() && found->value_or("0") == "1") break;
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
