@@ -49,7 +49,9 @@ struct CopyThrottleConfig {
   int64_t lag_throttle_ms = 3000;   // the zone's DRC lag budget for the copy
   int64_t link_check_every_ms = 1000;
   // Before the first chunk, the application's rate is measured this long
-  // with nothing of the copy running (ImpactGovernor::Before); 0: not.
+  // with nothing of the copy running (ImpactGovernor::Before), by the caller
+  // before the binlog stream starts (RateBefore) or else by the throttle
+  // itself; 0: not.
   int64_t measure_before_ms = 250;
   executor::ImpactGovernorConfig governor;
 };
@@ -63,6 +65,13 @@ class CopyThrottle final : public executor::Throttler {
         governor_(config.governor) {}
 
   Result<executor::ThrottleDecision> Check() override;
+  // The application's rate measured by the caller before the copy (and
+  // before the binlog stream) started: `statements` in `ms`. Replaces the
+  // throttle's own measurement before the first chunk.
+  void RateBefore(int64_t ms, int64_t statements) {
+    governor_.Before(ms, statements);
+    measured_before_ = true;
+  }
   bool ApplicationWriting() const override { return governor_.busy(); }
 
   const executor::ImpactGovernor& governor() const { return governor_; }
