@@ -48,11 +48,11 @@ struct CopyThrottleConfig {
   std::optional<int64_t> max_applier_backlog = 2000;
   int64_t lag_throttle_ms = 3000;   // the zone's DRC lag budget for the copy
   int64_t link_check_every_ms = 1000;
-  // Before the first chunk, the application's rate is measured this long
-  // with nothing of the copy running (ImpactGovernor::Before), by the caller
-  // before the binlog stream starts (RateBefore) or else by the throttle
-  // itself; 0: not.
-  int64_t measure_before_ms = 250;
+  // The application's rate is measured this long before the copy
+  // (ImpactGovernor::Before): by the caller before the migration changes
+  // anything (RateBefore), or else by the throttle before its first chunk;
+  // 0: not.
+  int64_t measure_before_ms = 500;
   executor::ImpactGovernorConfig governor;
 };
 
@@ -65,9 +65,9 @@ class CopyThrottle final : public executor::Throttler {
         governor_(config.governor) {}
 
   Result<executor::ThrottleDecision> Check() override;
-  // The application's rate measured by the caller before the copy (and
-  // before the binlog stream) started: `statements` in `ms`. Replaces the
-  // throttle's own measurement before the first chunk.
+  // The application's rate measured by the caller before the migration
+  // changed anything: `statements` in `ms`. Replaces the throttle's own
+  // measurement before the first chunk.
   void RateBefore(int64_t ms, int64_t statements) {
     governor_.Before(ms, statements);
     measured_before_ = true;
