@@ -4,7 +4,7 @@
 // It is a feedback loop on the application's *sustained* statement rate:
 //
 //   reference  the application's rate while the copy stands still. Measured
-//              before the first chunk (Before()), and in reference rests: the
+//              before the migration changed anything (Before()), and in reference rests: the
 //              copy first rests settle_ms (the server finishes what the last
 //              chunk left behind: page flushing, purge, the binlog), then
 //              measure_ms, and only the second part counts. Repeated every
@@ -78,7 +78,7 @@ class ImpactGovernor {
  public:
   explicit ImpactGovernor(ImpactGovernorConfig config = {});
 
-  // The server counted `statements` in `ms` before the first chunk, with
+  // The server counted `statements` in `ms` before the migration, with
   // nothing of the copy running: the first reference, if the server is busy.
   void Before(int64_t ms, int64_t statements);
   // The server counted `statements` while a chunk ran for `ms`.

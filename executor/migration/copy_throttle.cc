@@ -25,6 +25,15 @@ Result<int64_t> CopyThrottle::Statements() {
   return ToInt(value);
 }
 
+Result<CopyThrottle::RateSample> CopyThrottle::MeasureRate(Connection& probe, const Clock& clock,
+                                                           executor::Sleeper& sleeper, int64_t ms) {
+  LOCKSTEP_ASSIGN_OR_RETURN(auto first, probe.QueryValue(sql::QuestionsCount()));
+  const int64_t started = clock.NowMillis();
+  sleeper.SleepFor(ms);
+  LOCKSTEP_ASSIGN_OR_RETURN(auto last, probe.QueryValue(sql::QuestionsCount()));
+  return RateSample{clock.NowMillis() - started, ToInt(last) - ToInt(first)};
+}
+
 Status CopyThrottle::CloseWindow() {
   LOCKSTEP_ASSIGN_OR_RETURN(int64_t statements, Statements());
   const int64_t now = clock_.NowMillis();
@@ -35,8 +44,6 @@ Status CopyThrottle::CloseWindow() {
     governor_.ChunkWindow(ms, delta);
   } else if (window_ == Window::kRest) {
     governor_.RestWindow(ms, delta);
-  } else if (window_ == Window::kBefore) {
-    governor_.Before(ms, delta);
   }
   window_ = Window::kRest;  // until Check() lets a chunk go
   window_start_ms_ = now;
@@ -105,11 +112,6 @@ Result<executor::ThrottleDecision> CopyThrottle::Check() {
   }
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> lag, LinkLag());
   if (lag) return Wait(500, *lag);
-  if (!measured_before_ && config_.measure_before_ms > 0) {
-    measured_before_ = true;
-    window_ = Window::kBefore;
-    return Wait(config_.measure_before_ms, "measuring the application's rate before the copy");
-  }
   int64_t rest = 0;
   if (!nice_ratio) {
     rest = governor_.NextRest(last_chunk_ms_);

@@ -24,6 +24,7 @@
 #include "common/clock.h"
 #include "common/status.h"
 #include "db/connection.h"
+#include "executor/common/sleeper.h"
 #include "executor/copy/impact_governor.h"
 #include "executor/copy/throttler.h"
 #include "executor/migration/operator_poll.h"
@@ -48,10 +49,8 @@ struct CopyThrottleConfig {
   std::optional<int64_t> max_applier_backlog = 2000;
   int64_t lag_throttle_ms = 3000;   // the zone's DRC lag budget for the copy
   int64_t link_check_every_ms = 1000;
-  // The application's rate is measured this long before the copy
-  // (ImpactGovernor::Before): by the caller before the migration changes
-  // anything (RateBefore), or else by the throttle before its first chunk;
-  // 0: not.
+  // How long the caller measures the application's rate before the
+  // migration changes anything (MeasureRate, then RateBefore); 0: not.
   int64_t measure_before_ms = 500;
   executor::ImpactGovernorConfig governor;
 };
@@ -65,13 +64,16 @@ class CopyThrottle final : public executor::Throttler {
         governor_(config.governor) {}
 
   Result<executor::ThrottleDecision> Check() override;
-  // The application's rate measured by the caller before the migration
-  // changed anything: `statements` in `ms`. Replaces the throttle's own
-  // measurement before the first chunk.
-  void RateBefore(int64_t ms, int64_t statements) {
-    governor_.Before(ms, statements);
-    measured_before_ = true;
-  }
+  // The server's statements over `ms` (sleeping that long), read on `probe`.
+  struct RateSample {
+    int64_t ms = 0;
+    int64_t statements = 0;
+  };
+  static Result<RateSample> MeasureRate(Connection& probe, const Clock& clock,
+                                        executor::Sleeper& sleeper, int64_t ms);
+  // The application's rate before the migration changed anything: the
+  // governor's first reference (ImpactGovernor::Before).
+  void RateBefore(const RateSample& sample) { governor_.Before(sample.ms, sample.statements); }
   bool ApplicationWriting() const override { return governor_.busy(); }
 
   const executor::ImpactGovernor& governor() const { return governor_; }
@@ -96,13 +98,12 @@ class CopyThrottle final : public executor::Throttler {
   const CopyThrottleConfig config_;
   executor::ImpactGovernor governor_;
 
-  enum class Window { kNone, kBefore, kChunk, kRest };
+  enum class Window { kNone, kChunk, kRest };
   Window window_ = Window::kNone;
   int64_t window_start_ms_ = 0;
   int64_t window_start_statements_ = 0;
   int64_t last_chunk_ms_ = 0;
   bool rested_ = false;  // since the last chunk (nice ratio)
-  bool measured_before_ = false;
   std::optional<int64_t> last_link_check_ms_;
   std::optional<std::string> link_lag_;  // the last link check's complaint
   std::string last_reason_;

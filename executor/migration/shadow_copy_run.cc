@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
 #include <limits>
 #include <map>
 #include <set>
@@ -256,16 +255,12 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   // governor keeps its share of that. Measured just before the first chunk,
   // after the shadow's DDL and with the binlog dump running, it was about
   // a fifth low (runs s8e, s8f), and the governor gave that away too.
-  std::optional<std::pair<int64_t, int64_t>> rate_before;  // ms, statements
+  std::optional<CopyThrottle::RateSample> rate_before;
   if ((phase == Phase::kPlanned || phase == Phase::kShadowCreated || phase == Phase::kCopying) &&
       config_.throttle.measure_before_ms > 0) {
-    LOCKSTEP_ASSIGN_OR_RETURN(auto first, ddl_conn->QueryValue(sql::QuestionsCount()));
-    const int64_t started = clock_.NowMillis();
-    executor::RealSleeper::Instance().SleepFor(config_.throttle.measure_before_ms);
-    LOCKSTEP_ASSIGN_OR_RETURN(auto last, ddl_conn->QueryValue(sql::QuestionsCount()));
-    rate_before.emplace(clock_.NowMillis() - started,
-                        std::strtoll(last.value_or("0").c_str(), nullptr, 10) -
-                            std::strtoll(first.value_or("0").c_str(), nullptr, 10));
+    LOCKSTEP_ASSIGN_OR_RETURN(rate_before,
+                              CopyThrottle::MeasureRate(*ddl_conn, clock_, executor::RealSleeper::Instance(),
+                                                        config_.throttle.measure_before_ms));
   }
   // Creates _t_new, or checks that an earlier run's is exactly what this
   // change makes of t as it is now (a changed t or ALTER is refused here).
@@ -323,15 +318,12 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   // The copy and the checksum share the DBA's commands and the link check,
   // but each measures its own impact on the application.
   CopyThrottle copy_throttle(hooks, *probe_conn, &operators, clock_, config_.throttle);
-  if (rate_before) copy_throttle.RateBefore(rate_before->first, rate_before->second);
+  if (rate_before) copy_throttle.RateBefore(*rate_before);
   CopyThrottleConfig checksum_throttle_config = config_.throttle;
   // A differing chunk waits for the applier by itself; waiting for applier
   // lag before every chunk made the checksum under sustained load last
   // longer than the load (measured: over 12 minutes for 2M rows).
   checksum_throttle_config.max_applier_backlog.reset();
-  // Its governor learns the application's rate in its rests: measured
-  // before it, the rate would include the copy's last chunks.
-  checksum_throttle_config.measure_before_ms = 0;
   CopyThrottle checksum_throttle(hooks, *probe_conn, &operators, clock_, checksum_throttle_config);
   hooks.set_throttle(&copy_throttle);
 
