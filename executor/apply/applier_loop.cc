@@ -41,18 +41,21 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
   // Every applier session connected with the same global value.
   LOCKSTEP_ASSIGN_OR_RETURN(auto packet, shadow_sessions.front()->QueryValue(sql::MaxAllowedPacket()));
   const uint64_t max_allowed_packet = std::stoull(packet.value_or("16777216"));
+  auto start = binlog::GtidPosition::Parse(options.start_position);
+  if (!start.ok()) return start.status();
   binlog::BinlogStreamOptions stream_options;
   stream_options.server_id = options.replica_server_id;
   stream_options.start_position = options.start_position;
   stream_options.filter = {target.schema, target.table};
   stream_options.heartbeat_period_ms = options.heartbeat_ms;
-  LOCKSTEP_ASSIGN_OR_RETURN(
-      auto stream, binlog::BinlogStream::Open(options.dc, options.password, stream_options));
-  auto start = binlog::GtidPosition::Parse(options.start_position);
-  if (!start.ok()) return start.status();
-  std::unique_ptr<ApplierLoop> loop(new ApplierLoop(std::move(stream), std::move(shadow_sessions),
-                                                    std::move(target), std::move(mapping), options,
+  std::unique_ptr<ApplierLoop> loop(new ApplierLoop(std::move(shadow_sessions), std::move(target),
+                                                    std::move(mapping), options,
                                                     max_allowed_packet));
+  if (options.burst_interval_ms > 0) {
+    stream_options.between_bursts = [raw = loop.get()] { return raw->BetweenBursts(); };
+  }
+  LOCKSTEP_ASSIGN_OR_RETURN(
+      loop->stream_, binlog::BinlogStream::Open(options.dc, options.password, stream_options));
   loop->applied_ = *start;
   loop->read_ = *start;
   loop->frontier_known_ = !options.hold_until_frontier;
@@ -61,19 +64,18 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
   return loop;
 }
 
-ApplierLoop::ApplierLoop(std::unique_ptr<binlog::BinlogStream> stream,
-                         std::vector<std::unique_ptr<Connection>> sessions, ApplierTarget target,
+ApplierLoop::ApplierLoop(std::vector<std::unique_ptr<Connection>> sessions, ApplierTarget target,
                          RowImageMapping mapping, const ApplierLoopOptions& options,
                          uint64_t max_allowed_packet)
-    : stream_(std::move(stream)),
-      sessions_(std::move(sessions)),
+    : sessions_(std::move(sessions)),
       dc_name_(sessions_.front()->dc_name()),
       netter_(target, mapping),
       applier_(Raw(sessions_), std::move(target), std::move(mapping), max_allowed_packet),
       net_window_(std::max<int64_t>(options.net_window_ms, 0)),
       max_batch_rows_(std::max<size_t>(options.max_batch_rows, 1)),
       max_batch_bytes_(std::max<size_t>(options.max_batch_bytes, 1)),
-      read_coalesce_ms_(options.read_coalesce_ms) {}
+      read_coalesce_ms_(options.burst_interval_ms > 0 ? 0 : options.read_coalesce_ms),
+      burst_interval_(std::max<int64_t>(options.burst_interval_ms, 0)) {}
 
 ApplierLoop::~ApplierLoop() { Stop(); }
 
@@ -269,6 +271,25 @@ bool PositionCovers(const binlog::GtidPosition& have, const binlog::GtidPosition
 
 bool ApplierLoop::Covers(const binlog::GtidPosition& target) const {
   return PositionCovers(applied_, target);
+}
+
+bool ApplierLoop::BetweenBursts() {
+  std::unique_lock lock(mu_);
+  // A waiter's position that is not read yet: read on at once, but not in a
+  // loop of connections should the server not send it for a moment.
+  auto unread_target = [&] {
+    return std::any_of(flush_targets_.begin(), flush_targets_.end(),
+                       [&](const auto& target) { return !PositionCovers(read_, target); });
+  };
+  if (unread_target()) {
+    lock.unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    return !stop_requested_;
+  }
+  between_bursts_ = true;
+  queue_cv_.wait_for(lock, burst_interval_, [&] { return stop_requested_ || unread_target(); });
+  between_bursts_ = false;
+  return !stop_requested_;
 }
 
 bool ApplierLoop::ReachesFlushTarget(const binlog::GtidPosition& position) const {

@@ -16,7 +16,7 @@ Result<std::unique_ptr<BinlogStream>> BinlogStream::Open(const DcConfig& dc, std
   }
   std::unique_ptr<BinlogStream> stream(
       new BinlogStream(dc, std::move(password), std::move(options), std::move(start)));
-  LOCKSTEP_RETURN_IF_ERROR(stream->Connect());
+  LOCKSTEP_RETURN_IF_ERROR(stream->Connect(/*at_file_position=*/false));
   return stream;
 }
 
@@ -28,17 +28,30 @@ BinlogStream::BinlogStream(const DcConfig& dc, std::string password, BinlogStrea
       position_(std::move(start)),
       parser_(options_.filter, /*checksums=*/false) {}
 
-Status BinlogStream::Connect() {
+Status BinlogStream::Connect(bool at_file_position) {
   ReplicaSessionOptions opts;
   opts.server_id = options_.server_id;
-  opts.gtid_position = position_.ToString();
   opts.heartbeat_period_ms = options_.heartbeat_period_ms;
   opts.read_timeout_s = options_.read_timeout_s;
+  opts.until_end = static_cast<bool>(options_.between_bursts);
+  session_by_file_ = at_file_position && file_position_.has_value();
+  if (session_by_file_) {
+    opts.file_position = *file_position_;
+  } else {
+    opts.gtid_position = position_.ToString();
+  }
   LOCKSTEP_ASSIGN_OR_RETURN(session_, ReplicaSession::Open(dc_, password_, opts));
   parser_.Reset(session_->checksums());
   current_.reset();
-  DcLogger(dc_.name)->info("binlog: dump from GTID position '{}' as server_id {}",
-                           opts.gtid_position, options_.server_id);
+  at_end_ = false;
+  burst_read_group_ = false;
+  if (opts.until_end) ++bursts_;
+  if (session_by_file_) ++bursts_at_file_position_;
+  if (!session_by_file_) {
+    DcLogger(dc_.name)->info("binlog: dump from GTID position '{}' as server_id {}{}",
+                             opts.gtid_position, options_.server_id,
+                             opts.until_end ? ", in bursts" : "");
+  }
   return Status::Ok();
 }
 
@@ -51,7 +64,9 @@ Status BinlogStream::Reconnect(const Status& cause) {
                              backoff, attempt, options_.max_reconnect_attempts);
     options_.sleep_ms(backoff);
     backoff = std::min(backoff * 2, options_.max_backoff_ms);
-    last = Connect();
+    // By GTID: a file offset means nothing on another server, and a lost
+    // connection may be a failover.
+    last = Connect(/*at_file_position=*/false);
     if (last.ok()) {
       ++reconnects_;
       return Status::Ok();
@@ -73,9 +88,32 @@ Result<BinlogEvent> BinlogStream::Next() {
     session_.reset();
     return s;
   };
-  if (session_ == nullptr) return fail(Status::FailedPrecondition("binlog stream is closed"));
+  if (session_ == nullptr) {
+    if (!at_end_) return fail(Status::FailedPrecondition("binlog stream is closed"));
+    if (!options_.between_bursts()) {
+      BinlogEvent ev;
+      ev.kind = EventKind::kHeartbeat;
+      return ev;
+    }
+    // Between groups: nothing is in progress, so no kReconnected.
+    Status opened = Connect(/*at_file_position=*/true);
+    if (!opened.ok() && opened.IsUnavailable()) opened = Reconnect(opened);
+    if (!opened.ok()) return fail(opened);
+  }
 
   auto raw = session_->Fetch();
+  if (!raw.ok() && session_by_file_ && !raw.status().IsUnavailable()) {
+    // The server refused the offset (its file was purged, say): the GTID
+    // position decides whether the binlog still has what comes next.
+    DcLogger(dc_.name)->warn("binlog: {}; reading by GTID", raw.status().ToString());
+    const bool in_group = current_.has_value();
+    file_position_.reset();
+    if (Status s = Connect(/*at_file_position=*/false); !s.ok()) return fail(s);
+    if (!in_group) return Next();
+    BinlogEvent ev;
+    ev.kind = EventKind::kReconnected;
+    return ev;
+  }
   if (!raw.ok()) {
     if (!raw.status().IsUnavailable()) return fail(raw.status());
     Status s = Reconnect(raw.status());
@@ -84,18 +122,63 @@ Result<BinlogEvent> BinlogStream::Next() {
     ev.kind = EventKind::kReconnected;
     return ev;
   }
-  auto parsed = parser_.Parse(*raw);
+  if (!raw->has_value()) return EndOfBurst();
+  auto parsed = parser_.Parse(**raw);
   if (!parsed.ok()) {
     return fail(parsed.status().WithContext(dc_.name + ": binlog event after GTID position '" +
                                             position_.ToString() + "'"));
   }
   BinlogEvent& ev = *parsed;
+  if (ev.kind == EventKind::kRotate && ev.next_position == 0) {
+    // The rotate a dump starts with names the serving server. A file offset
+    // is only good on the server it was read from: on another (a failover
+    // behind the same address) the burst starts again by GTID.
+    if (!serving_server_id_) serving_server_id_ = ev.server_id;
+    if (session_by_file_ && ev.server_id != *serving_server_id_) {
+      DcLogger(dc_.name)->warn("binlog: server_id {} now serves the binlog, not {}: reading by GTID",
+                               ev.server_id, *serving_server_id_);
+      serving_server_id_ = ev.server_id;
+      file_position_.reset();
+      session_.reset();
+      if (Status s = Connect(/*at_file_position=*/false); !s.ok()) return fail(s);
+      return Next();
+    }
+  }
   if (ev.kind == EventKind::kTransactionStart) current_ = ev.gtid;
   if (ev.ends_transaction) {
     if (current_) position_.Advance(*current_);
     current_.reset();
+    burst_read_group_ = true;
   }
+  TrackFilePosition(ev);
   return std::move(*parsed);
+}
+
+Result<BinlogEvent> BinlogStream::EndOfBurst() {
+  session_.reset();
+  at_end_ = true;
+  BinlogEvent ev;
+  if (current_) {
+    // A dump sends whole groups, so this should not happen; if it does, the
+    // group is read again in full from the file position before it.
+    current_.reset();
+    ev.kind = EventKind::kReconnected;
+    return ev;
+  }
+  if (burst_read_group_) return Next();  // the next burst
+  ev.kind = EventKind::kHeartbeat;  // a quiet burst: caught up and idle
+  return ev;
+}
+
+void BinlogStream::TrackFilePosition(const BinlogEvent& ev) {
+  if (ev.kind == EventKind::kRotate) {
+    file_position_ = BinlogFilePosition{ev.log_file, ev.log_position};
+  } else if (file_position_ && !current_ && ev.next_position != 0) {
+    // Between groups, after an event the server read from its file. A
+    // GTID dump skips what the position already has and then sends a
+    // made-up GTID list whose header holds the offset it goes on from.
+    file_position_->offset = ev.next_position;
+  }
 }
 
 }  // namespace lockstep::binlog

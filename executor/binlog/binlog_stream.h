@@ -18,6 +18,16 @@
 // without events: a kHeartbeat event means "caught up and idle". No packet
 // at all for the read timeout means a stalled connection, handled as lost.
 //
+// Bursts. With between_bursts set, each session reads to the end of the
+// binlog and closes (BINLOG_DUMP_NON_BLOCK); the stream then calls
+// between_bursts and opens the next session at the file offset after the
+// last complete group, where the server seeks instead of scanning for a GTID.
+// A dump thread that waits for new events is woken by every commit, and on
+// the 2-core sandbox under sysbench a waiting dump cost the application 8-17%
+// of its TPS, one burst a second 0-6% (three phases each, one load;
+// docs/benchmarks.md, session 9). A burst that read no event group is quiet:
+// Next() returns a kHeartbeat for it, as a waiting dump would have.
+//
 // Not thread-safe: one reader.
 #pragma once
 
@@ -49,6 +59,10 @@ struct BinlogStreamOptions {
   int64_t max_backoff_ms = 5000;
   // How the stream waits between attempts; tests pass one that does not sleep.
   std::function<void(int64_t ms)> sleep_ms;
+  // Set: read in bursts (see above), waiting in it between two; false means
+  // the reader is stopping, and Next() returns a heartbeat without reading
+  // on. Empty: one session that waits for new events.
+  std::function<bool()> between_bursts;
 };
 
 class BinlogStream {
@@ -76,12 +90,22 @@ class BinlogStream {
   int reconnects() const { return reconnects_; }
   // The server-side id of the current dump connection; 0 between sessions.
   uint64_t connection_id() const { return session_ ? session_->connection_id() : 0; }
+  // Bursts: the sessions opened so far, and whether the stream has read to
+  // the end of the binlog and waits for the next burst.
+  int bursts() const { return bursts_; }
+  int bursts_at_file_position() const { return bursts_at_file_position_; }
+  bool between_bursts() const { return session_ == nullptr && at_end_; }
 
  private:
   BinlogStream(const DcConfig& dc, std::string password, BinlogStreamOptions options,
                GtidPosition start);
-  Status Connect();
+  // Opens a session at position_, or in bursts at file_position_ once known.
+  Status Connect(bool at_file_position);
   Status Reconnect(const Status& cause);
+  // A burst read to the end of the binlog: a heartbeat if it read no
+  // group, else the first event of the next burst.
+  Result<BinlogEvent> EndOfBurst();
+  void TrackFilePosition(const BinlogEvent& ev);
 
   DcConfig dc_;
   std::string password_;
@@ -90,7 +114,18 @@ class BinlogStream {
   std::optional<Gtid> current_;
   EventParser parser_;
   std::unique_ptr<ReplicaSession> session_;
+  // Where the event after the last complete group starts in the server's
+  // binlog: from rotate events and event headers (0 for events the server
+  // makes up, such as a dump's first format description). Unknown until the
+  // server sent a position.
+  std::optional<BinlogFilePosition> file_position_;
+  std::optional<uint32_t> serving_server_id_;  // from the rotate a dump starts with
+  bool session_by_file_ = false;  // the current session started at file_position_
+  bool at_end_ = false;           // the last burst read to the end of the binlog
+  bool burst_read_group_ = false; // the current burst has read an event group
   int reconnects_ = 0;
+  int bursts_ = 0;
+  int bursts_at_file_position_ = 0;
   Status failed_;  // set once Next() has returned an error
 };
 

@@ -32,18 +32,26 @@ Result<std::unique_ptr<ReplicaSession>> ReplicaSession::Open(const DcConfig& dc,
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> checksum,
                             conn->QueryValue(sql::BinlogChecksum()));
   const std::string alg = checksum.value_or("NONE");
-  LOCKSTEP_RETURN_IF_ERROR(conn->Execute(sql::BinlogDumpSession(
-      alg, options.gtid_position, options.heartbeat_period_ms * 1'000'000)));
+  const auto& file = options.file_position;
+  std::optional<std::string_view> gtid_position;
+  if (!file) gtid_position = options.gtid_position;
+  LOCKSTEP_RETURN_IF_ERROR(conn->Execute(
+      sql::BinlogDumpSession(alg, gtid_position, options.heartbeat_period_ms * 1'000'000)));
 
-  std::unique_ptr<ReplicaSession> s(new ReplicaSession(std::move(conn), alg == "CRC32"));
+  std::unique_ptr<ReplicaSession> s(
+      new ReplicaSession(std::move(conn), alg == "CRC32", options.until_end));
   s->rpl_ = mariadb_rpl_init(s->conn_->raw());
   if (s->rpl_ == nullptr) return s->LastError("mariadb_rpl_init");
   // GTID mode: the file name is empty and the position is ignored; the
   // server starts after @slave_connect_state.
-  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_FILENAME, "", static_cast<size_t>(0));
-  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_START, static_cast<unsigned long>(4));
+  const std::string file_name = file ? file->file : std::string();
+  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_FILENAME, file_name.c_str(), file_name.size());
+  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_START,
+                       static_cast<unsigned long>(file ? file->offset : 4));
   mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_SERVER_ID, static_cast<unsigned int>(options.server_id));
-  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_FLAGS, 0u);  // blocking: wait for new events
+  mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_FLAGS,
+                       options.until_end ? static_cast<unsigned>(MARIADB_RPL_BINLOG_DUMP_NON_BLOCK)
+                                         : 0u);
   // With a host set the library registers the client (COM_REGISTER_SLAVE), so
   // that a DBA sees it in SHOW SLAVE HOSTS with its server id.
   mariadb_rpl_optionsv(s->rpl_, MARIADB_RPL_HOST, "lockstep");
@@ -83,15 +91,22 @@ Status ReplicaSession::LastError(const char* what) const {
   return Status::DbError(conn_->dc_name(), err, msg);
 }
 
-Result<std::string_view> ReplicaSession::Fetch() {
+Result<std::optional<std::string_view>> ReplicaSession::Fetch() {
   event_ = mariadb_rpl_fetch(rpl_, event_);
-  if (event_ == nullptr) return LastError("reading the binlog");
+  if (event_ == nullptr) {
+    // The server's EOF packet ends a non-blocking dump: the library returns
+    // no event and no error. Anything else without an event is a failure.
+    if (until_end_ && mysql_errno(conn_->raw()) == 0 && mariadb_rpl_errno(rpl_) == 0) {
+      return std::optional<std::string_view>();
+    }
+    return LastError("reading the binlog");
+  }
   // raw_data is the whole packet: the OK byte (0x00), then the event.
   if (event_->raw_data == nullptr || event_->raw_data_size < 1 || event_->raw_data[0] != 0) {
     return Status::Internal("binlog packet without the OK byte").WithContext(conn_->dc_name());
   }
-  return std::string_view(reinterpret_cast<const char*>(event_->raw_data) + 1,
-                          event_->raw_data_size - 1);
+  return std::optional(std::string_view(reinterpret_cast<const char*>(event_->raw_data) + 1,
+                                        event_->raw_data_size - 1));
 }
 
 }  // namespace lockstep::binlog

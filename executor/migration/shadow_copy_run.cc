@@ -54,7 +54,12 @@ class ApplierHooks final : public ApplierHealth,
 
   // Transactions in this DC's binlog that the applier has not read yet,
   // summed over GTID domains (ApplierHealth).
-  Result<int64_t> TransactionsBehind() override { return BinlogAhead(applier_->read_position()); }
+  // Between two bursts the reader has read everything logged before the last
+  // one ended, at most a burst interval ago: it keeps up.
+  Result<int64_t> TransactionsBehind() override {
+    if (applier_->between_bursts()) return 0;
+    return BinlogAhead(applier_->read_position());
+  }
 
   // Transactions in this DC's binlog that are not in the shadow table yet:
   // also those the applier has read and not applied.

@@ -142,13 +142,15 @@ std::string MasterGtidWait(std::string_view gtid, int64_t timeout_ms) {
 
 std::string BinlogChecksum() { return "SELECT @@GLOBAL.binlog_checksum"; }
 
-std::string BinlogDumpSession(std::string_view checksum, std::string_view gtid_position,
-                              int64_t heartbeat_ns) {
-  return "SET @master_binlog_checksum = " + QuoteString(checksum) +
-         ", @slave_connect_state = " + QuoteString(gtid_position) +
-         ", @slave_gtid_strict_mode = 0, @slave_gtid_ignore_duplicates = 0"
-         ", @mariadb_slave_capability = 4"
-         ", @master_heartbeat_period = " + std::to_string(heartbeat_ns);
+std::string BinlogDumpSession(std::string_view checksum,
+                              std::optional<std::string_view> gtid_position, int64_t heartbeat_ns) {
+  std::string set = "SET @master_binlog_checksum = " + QuoteString(checksum);
+  if (gtid_position) {
+    set += ", @slave_connect_state = " + QuoteString(*gtid_position) +
+           ", @slave_gtid_strict_mode = 0, @slave_gtid_ignore_duplicates = 0";
+  }
+  return set + ", @mariadb_slave_capability = 4, @master_heartbeat_period = " +
+         std::to_string(heartbeat_ns);
 }
 
 std::string BinlogDumpThreads() {

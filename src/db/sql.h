@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -69,9 +70,11 @@ std::string BinlogChecksum();
 // The session variables a binlog dump reads before COM_BINLOG_DUMP: send
 // events with `checksum`, start after the GTIDs in `gtid_position`
 // (MariaDB GTID mode, capability 4), and send a heartbeat after
-// `heartbeat_ns` nanoseconds without events.
-std::string BinlogDumpSession(std::string_view checksum, std::string_view gtid_position,
-                              int64_t heartbeat_ns);
+// `heartbeat_ns` nanoseconds without events. Without a GTID position the
+// dump starts at the file and offset COM_BINLOG_DUMP names: the server
+// takes any @slave_connect_state, even '', as GTID mode.
+std::string BinlogDumpSession(std::string_view checksum,
+                              std::optional<std::string_view> gtid_position, int64_t heartbeat_ns);
 // Server threads serving binlog dumps (command "Binlog Dump"), with their ids.
 std::string BinlogDumpThreads();
 // KILL CONNECTION <id>.

@@ -66,9 +66,10 @@ Result<Counts> ReadRaw(const DcConfig& dc, const std::string& start, uint64_t en
   Clock::duration parsing{};
   uint64_t seq = 0;
   while (true) {
-    LOCKSTEP_ASSIGN_OR_RETURN(std::string_view raw, session->Fetch());
+    LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string_view> raw, session->Fetch());
+    if (!raw) return Status::Internal("a blocking dump ended");
     const auto p0 = Clock::now();
-    LOCKSTEP_ASSIGN_OR_RETURN(binlog::BinlogEvent ev, parser.Parse(raw));
+    LOCKSTEP_ASSIGN_OR_RETURN(binlog::BinlogEvent ev, parser.Parse(*raw));
     parsing += Clock::now() - p0;
     ++c.events;
     c.rows += ev.changes.size();

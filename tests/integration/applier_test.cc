@@ -342,6 +342,7 @@ TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
   ASSERT_NE(sandbox_, nullptr);
   auto c = Dc(1);
   ApplierLoopOptions tuning;
+  tuning.burst_interval_ms = 0;  // one waiting dump, read with coalescing waits
   tuning.read_coalesce_ms = 600000;
   tuning.net_window_ms = 0;  // only the coalescing wait holds the rows back
   auto started = StartOnEmptyPair(*c, "w", "id INT PRIMARY KEY, n INT", 4248, 1, tuning);
@@ -354,6 +355,28 @@ TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
   Status waited = WaitAppliedNow(*c, *started->loop);  // 20 s, far less than the reader's wait
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   EXPECT_EQ(Contents(*c, "_w_new", "id, n"), "1|1|\n2|2|\n");
+}
+
+// In bursts, the reader waits between two; a waiter (the cut-over's drain)
+// must not wait for the next, and nothing it wants may be left unread.
+TEST_F(ApplierTest, AWaiterEndsTheWaitBetweenBursts) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ApplierLoopOptions tuning;
+  tuning.burst_interval_ms = 600000;
+  tuning.net_window_ms = 0;  // only the wait between bursts holds the rows back
+  auto started = StartOnEmptyPair(*c, "wb", "id INT PRIMARY KEY, n INT", 4257, 1, tuning);
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  for (int i = 0; i < 100 && !started->loop->between_bursts(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(started->loop->between_bursts()) << "the first burst never read to the end";
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.wb VALUES (1, 1), (2, 2)").ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_EQ(started->loop->rows_applied(), 0u) << "the reader did not wait: nothing is tested";
+  Status waited = WaitAppliedNow(*c, *started->loop);  // 20 s, far less than the reader's wait
+  ASSERT_TRUE(waited.ok()) << waited.ToString();
+  EXPECT_EQ(Contents(*c, "_wb_new", "id, n"), "1|1|\n2|2|\n");
 }
 
 // The reader nets changes for a window before it applies them, so that many

@@ -1,11 +1,12 @@
 // BinlogStream against a real MariaDB 10.11: positions after complete
 // transactions only, resume from a checkpoint, reconnect after the server
 // kills the dump connection (mid-transaction too) with nothing lost and
-// nothing repeated, table filters, heartbeats, DDL, compressed events, and a
-// clear error for a position the binlog does not have.
+// nothing repeated, table filters, heartbeats, DDL, compressed events, a
+// clear error for a position the binlog does not have, and reading in bursts.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <set>
 #include <thread>
@@ -73,8 +74,10 @@ class BinlogStreamTest : public ::testing::Test {
   }
 
   std::unique_ptr<BinlogStream> Open(const std::string& start, const std::string& table,
-                                     uint32_t server_id, int64_t heartbeat_ms = 1000) {
+                                     uint32_t server_id, int64_t heartbeat_ms = 1000,
+                                     std::function<bool()> between_bursts = {}) {
     binlog::BinlogStreamOptions options;
+    options.between_bursts = std::move(between_bursts);
     options.server_id = server_id;
     options.start_position = start;
     options.filter = {"st", table};
@@ -384,6 +387,79 @@ TEST_F(BinlogStreamTest, UnreachableDcIsUnavailable) {
   auto stream = BinlogStream::Open(dc, "", options);
   ASSERT_FALSE(stream.ok());
   EXPECT_TRUE(stream.status().IsUnavailable()) << stream.status().ToString();
+}
+
+// In bursts each session reads to the end of the binlog and closes; the next
+// starts at the file offset where the last ended, also after the server moved
+// to a new binlog file. Every transaction arrives once, in order, and a burst
+// that read nothing is a heartbeat.
+TEST_F(BinlogStreamTest, BurstsReadEveryTransactionOnceAcrossARotation) {
+  Run("CREATE TABLE st.burst (pk INT PRIMARY KEY)");
+  Run("INSERT INTO st.burst VALUES (-1), (-2)");  // before the start: never read
+  const std::string start = Pos();
+  int waits = 0;
+  std::vector<std::string> script[] = {
+      {"INSERT INTO st.burst VALUES (1)", "INSERT INTO st.burst VALUES (2)"},
+      {"INSERT INTO st.burst VALUES (3)", "FLUSH BINARY LOGS", "INSERT INTO st.burst VALUES (4)"},
+      {},  // a quiet burst
+      {"FLUSH BINARY LOGS"},
+      {"INSERT INTO st.burst VALUES (5)"},
+  };
+  auto between = [&] {
+    if (waits < static_cast<int>(std::size(script))) {
+      for (const std::string& statement : script[waits]) Run(statement);
+    }
+    ++waits;
+    return true;
+  };
+  auto stream = Open(start, "burst", 1000110, 1000, between);
+  ASSERT_NE(stream, nullptr);
+  TransactionReader reader(stream.get());
+  std::vector<int64_t> pks;
+  int heartbeats = 0;
+  while (pks.size() < 5 && waits < 20) {
+    auto txn = reader.Next();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    if (!txn->has_value()) ++heartbeats;
+    for (const auto& rc : txn->has_value() ? (**txn).changes : std::vector<binlog::RowChange>{}) {
+      pks.push_back(Pk(rc));
+    }
+  }
+  EXPECT_EQ(pks, (std::vector<int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(stream->position().ToString(), Pos());
+  EXPECT_GE(heartbeats, 2) << "the first burst and the quiet one read no group";
+  EXPECT_GE(stream->bursts(), 6);
+  EXPECT_EQ(stream->bursts_at_file_position(), stream->bursts() - 1)
+      << "every burst after the first starts at a file offset, not by GTID";
+}
+
+// The file a burst would start in is purged meanwhile: the server refuses
+// the offset, and the burst starts by GTID in the next file. Last in this
+// file: it purges the binlogs the tests before read.
+TEST_F(BinlogStreamTest, ABurstWhoseFileWasPurgedStartsByGtid) {
+  Run("CREATE TABLE st.purged (pk INT PRIMARY KEY)");
+  const std::string start = Pos();
+  int waits = 0;
+  auto between = [&] {
+    if (waits++ == 0) {
+      Run("FLUSH BINARY LOGS");
+      auto logs = conn_->Query("SHOW MASTER STATUS");
+      EXPECT_TRUE(logs.ok() && !logs->rows.empty());
+      if (logs.ok() && !logs->rows.empty()) {
+        Run("PURGE BINARY LOGS TO '" + logs->Get(0, "File").value_or("") + "'");
+      }
+      Run("INSERT INTO st.purged VALUES (7)");
+    }
+    return true;
+  };
+  auto stream = Open(start, "purged", 1000111, 1000, between);
+  ASSERT_NE(stream, nullptr);
+  std::vector<Transaction> read = ReadUntil(stream.get(), Seq() + 1);  // the INSERT
+  ASSERT_EQ(read.size(), 1u);
+  ASSERT_EQ(read[0].changes.size(), 1u);
+  EXPECT_EQ(Pk(read[0].changes[0]), 7);
+  EXPECT_EQ(stream->bursts_at_file_position(), 1) << "the offset was tried, and refused";
+  EXPECT_GE(stream->bursts(), 3) << "the first by GTID, the refused one, and the one by GTID";
 }
 
 }  // namespace

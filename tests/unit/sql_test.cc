@@ -48,6 +48,10 @@ TEST(SqlTest, BinlogDumpSessionQuotesItsValues) {
             "@mariadb_slave_capability = 4, @master_heartbeat_period = 1000000000");
   EXPECT_NE(BinlogDumpSession("NONE", "x'; DROP TABLE t; --", 1).find("'x\\'; DROP TABLE t; --'"),
             std::string::npos);
+  EXPECT_EQ(BinlogDumpSession("CRC32", std::nullopt, 5),
+            "SET @master_binlog_checksum = 'CRC32', @mariadb_slave_capability = 4, "
+            "@master_heartbeat_period = 5")
+      << "a dump by file position must not set @slave_connect_state";
   EXPECT_EQ(KillConnection(42), "KILL CONNECTION 42");
 }
 
