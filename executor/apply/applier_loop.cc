@@ -58,6 +58,7 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
       loop->stream_, binlog::BinlogStream::Open(options.dc, options.password, stream_options));
   loop->applied_ = *start;
   loop->read_ = *start;
+  loop->handed_ = *start;
   loop->frontier_known_ = !options.hold_until_frontier;
   loop->apply_ = std::thread([raw = loop.get()] { raw->Apply(); });
   loop->reader_ = std::thread([raw = loop.get()] { raw->Read(); });
@@ -105,8 +106,9 @@ void ApplierLoop::Fail(Status failure) {
       error_ = failure;
       DcLogger(dc_name_)->error("applier stopped: {}", failure.ToString());
     }
+    // Under the mutex, so that a reader between bursts cannot miss it.
+    stop_requested_ = true;
   }
-  stop_requested_ = true;
   queue_cv_.notify_all();
 }
 
@@ -120,6 +122,7 @@ bool ApplierLoop::Enqueue(Work work) {
            abandoned();
   });
   if (!error_.ok() || stopped_ || abandoned()) return false;
+  handed_ = work.position_after;
   queue_.push_back(std::move(work));
   queue_cv_.notify_all();
   return true;
@@ -247,54 +250,46 @@ void ApplierLoop::Apply() {
   applied_cv_.notify_all();
 }
 
-namespace {
-
-// Whether `have` includes every GTID of `want`: each domain of `want` at least
-// to its sequence number.
-bool PositionCovers(const binlog::GtidPosition& have, const binlog::GtidPosition& want) {
-  const std::string text = want.ToString();
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    const std::string item = text.substr(start, comma - start);
-    start = comma + 1;
-    const uint32_t domain = static_cast<uint32_t>(std::stoul(item.substr(0, item.find('-'))));
-    auto wanted = want.Find(domain);
-    auto had = have.Find(domain);
-    if (wanted && (!had || had->seq_no < wanted->seq_no)) return false;
-  }
-  return true;
-}
-
-}  // namespace
 
 bool ApplierLoop::Covers(const binlog::GtidPosition& target) const {
-  return PositionCovers(applied_, target);
+  return applied_.Covers(target);
 }
 
 bool ApplierLoop::BetweenBursts() {
   std::unique_lock lock(mu_);
-  // A waiter's position that is not read yet: read on at once, but not in a
-  // loop of connections should the server not send it for a moment.
+  // A waiter's position the reader has read but holds in its open batch:
+  // back to the reader, which hands the batch over, without a burst.
+  auto held_target = [&] {
+    return std::any_of(flush_targets_.begin(), flush_targets_.end(), [&](const auto& target) {
+      return read_.Covers(target) && !handed_.Covers(target);
+    });
+  };
+  // One it has not read: the next burst at once.
   auto unread_target = [&] {
     return std::any_of(flush_targets_.begin(), flush_targets_.end(),
-                       [&](const auto& target) { return !PositionCovers(read_, target); });
+                       [&](const auto& target) { return !read_.Covers(target); });
   };
+  if (stop_requested_ || held_target()) return false;
   if (unread_target()) {
-    lock.unlock();
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    // The last burst ended short of it: the server has logged it but not
+    // yet let a dump read it. Retried with backoff, not in a loop of
+    // connections.
+    unread_retry_ms_ = std::min<int64_t>(std::max<int64_t>(2 * unread_retry_ms_, 1), 64);
+    queue_cv_.wait_for(lock, std::chrono::milliseconds(unread_retry_ms_),
+                       [&] { return stop_requested_.load(); });
     return !stop_requested_;
   }
+  unread_retry_ms_ = 0;
   between_bursts_ = true;
-  queue_cv_.wait_for(lock, burst_interval_, [&] { return stop_requested_ || unread_target(); });
+  queue_cv_.wait_for(lock, burst_interval_,
+                     [&] { return stop_requested_ || unread_target() || held_target(); });
   between_bursts_ = false;
-  return !stop_requested_;
+  return !stop_requested_ && !held_target();
 }
 
 bool ApplierLoop::ReachesFlushTarget(const binlog::GtidPosition& position) const {
   for (const auto& target : flush_targets_) {
-    if (PositionCovers(position, target)) return true;
+    if (position.Covers(target)) return true;
   }
   return false;
 }

@@ -158,11 +158,13 @@ class ApplierLoop {
   size_t max_batch_bytes_;
   int64_t read_coalesce_ms_;
   std::chrono::milliseconds burst_interval_;
+  int64_t unread_retry_ms_ = 0;  // the reader's: backoff for a waiter's unread position
 
   mutable std::mutex mu_;
   std::condition_variable applied_cv_;
   binlog::GtidPosition applied_;  // guarded by mu_
   binlog::GtidPosition read_;     // guarded by mu_
+  binlog::GtidPosition handed_;   // guarded by mu_: the last batch handed to the apply thread
   Status error_;                  // guarded by mu_
   bool stopped_ = false;          // guarded by mu_
   // What WaitApplied() callers wait for: the batch is applied as soon as it

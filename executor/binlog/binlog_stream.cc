@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "common/logging.h"
+#include "db/server_errors.h"
 
 namespace lockstep::binlog {
 
@@ -34,7 +35,7 @@ Status BinlogStream::Connect(bool at_file_position) {
   opts.heartbeat_period_ms = options_.heartbeat_period_ms;
   opts.read_timeout_s = options_.read_timeout_s;
   opts.until_end = static_cast<bool>(options_.between_bursts);
-  session_by_file_ = at_file_position && file_position_.has_value();
+  session_by_file_ = at_file_position && file_position_.has_value() && offset_trusted_;
   if (session_by_file_) {
     opts.file_position = *file_position_;
   } else {
@@ -45,6 +46,10 @@ Status BinlogStream::Connect(bool at_file_position) {
   current_.reset();
   at_end_ = false;
   burst_read_group_ = false;
+  events_in_session_ = 0;
+  // An offset read by GTID is trusted once the server has passed the
+  // position (TrackFilePosition); one read by offset already was.
+  if (!session_by_file_) offset_trusted_ = false;
   if (opts.until_end) ++bursts_;
   if (session_by_file_) ++bursts_at_file_position_;
   if (!session_by_file_) {
@@ -71,14 +76,25 @@ Status BinlogStream::Reconnect(const Status& cause) {
       ++reconnects_;
       return Status::Ok();
     }
-    // Only a DC that cannot be reached is worth waiting for; a server that
-    // answers with an error (a purged position, no privilege) will again.
-    if (!last.IsUnavailable()) return last;
+    // Only a DC that cannot be reached, or that has no connection to spare,
+    // is worth waiting for; a server that answers with another error (a
+    // purged position, no privilege) will again.
+    if (!IsTransient(last)) return last;
   }
   return Status::Unavailable("binlog: gave up after " +
                              std::to_string(options_.max_reconnect_attempts) +
                              " reconnect attempts; last error: " + last.ToString())
       .WithContext(dc_.name);
+}
+
+bool BinlogStream::IsTransient(const Status& s) {
+  return s.IsUnavailable() || (s.IsDbError() && IsRetryableError(s.server_errno()));
+}
+
+Status BinlogStream::OpenSession(bool at_file_position) {
+  Status opened = Connect(at_file_position);
+  if (!opened.ok() && IsTransient(opened)) opened = Reconnect(opened);
+  return opened;
 }
 
 Result<BinlogEvent> BinlogStream::Next() {
@@ -91,28 +107,22 @@ Result<BinlogEvent> BinlogStream::Next() {
   if (session_ == nullptr) {
     if (!at_end_) return fail(Status::FailedPrecondition("binlog stream is closed"));
     if (!options_.between_bursts()) {
-      BinlogEvent ev;
+      BinlogEvent ev;  // the caller wants control back, without reading
       ev.kind = EventKind::kHeartbeat;
       return ev;
     }
     // Between groups: nothing is in progress, so no kReconnected.
-    Status opened = Connect(/*at_file_position=*/true);
-    if (!opened.ok() && opened.IsUnavailable()) opened = Reconnect(opened);
-    if (!opened.ok()) return fail(opened);
+    if (Status opened = OpenSession(/*at_file_position=*/true); !opened.ok()) return fail(opened);
   }
 
   auto raw = session_->Fetch();
-  if (!raw.ok() && session_by_file_ && !raw.status().IsUnavailable()) {
+  if (!raw.ok() && session_by_file_ && events_in_session_ == 0 && raw.status().IsDbError()) {
     // The server refused the offset (its file was purged, say): the GTID
     // position decides whether the binlog still has what comes next.
     DcLogger(dc_.name)->warn("binlog: {}; reading by GTID", raw.status().ToString());
-    const bool in_group = current_.has_value();
     file_position_.reset();
-    if (Status s = Connect(/*at_file_position=*/false); !s.ok()) return fail(s);
-    if (!in_group) return Next();
-    BinlogEvent ev;
-    ev.kind = EventKind::kReconnected;
-    return ev;
+    if (Status s = OpenSession(/*at_file_position=*/false); !s.ok()) return fail(s);
+    return Next();
   }
   if (!raw.ok()) {
     if (!raw.status().IsUnavailable()) return fail(raw.status());
@@ -123,6 +133,7 @@ Result<BinlogEvent> BinlogStream::Next() {
     return ev;
   }
   if (!raw->has_value()) return EndOfBurst();
+  ++events_in_session_;
   auto parsed = parser_.Parse(**raw);
   if (!parsed.ok()) {
     return fail(parsed.status().WithContext(dc_.name + ": binlog event after GTID position '" +
@@ -133,16 +144,15 @@ Result<BinlogEvent> BinlogStream::Next() {
     // The rotate a dump starts with names the serving server. A file offset
     // is only good on the server it was read from: on another (a failover
     // behind the same address) the burst starts again by GTID.
-    if (!serving_server_id_) serving_server_id_ = ev.server_id;
-    if (session_by_file_ && ev.server_id != *serving_server_id_) {
+    if (session_by_file_ && serving_server_id_ && ev.server_id != *serving_server_id_) {
       DcLogger(dc_.name)->warn("binlog: server_id {} now serves the binlog, not {}: reading by GTID",
                                ev.server_id, *serving_server_id_);
-      serving_server_id_ = ev.server_id;
       file_position_.reset();
       session_.reset();
-      if (Status s = Connect(/*at_file_position=*/false); !s.ok()) return fail(s);
+      if (Status s = OpenSession(/*at_file_position=*/false); !s.ok()) return fail(s);
       return Next();
     }
+    serving_server_id_ = ev.server_id;
   }
   if (ev.kind == EventKind::kTransactionStart) current_ = ev.gtid;
   if (ev.ends_transaction) {
@@ -173,11 +183,21 @@ Result<BinlogEvent> BinlogStream::EndOfBurst() {
 void BinlogStream::TrackFilePosition(const BinlogEvent& ev) {
   if (ev.kind == EventKind::kRotate) {
     file_position_ = BinlogFilePosition{ev.log_file, ev.log_position};
-  } else if (file_position_ && !current_ && ev.next_position != 0) {
-    // Between groups, after an event the server read from its file. A
-    // GTID dump skips what the position already has and then sends a
-    // made-up GTID list whose header holds the offset it goes on from.
+  } else if (file_position_ && !current_ && ev.next_position != 0 &&
+             ev.kind != EventKind::kHeartbeat) {
+    // Between groups, after an event the server read from its file.
     file_position_->offset = ev.next_position;
+  }
+  // A GTID dump skips the groups the position already has, but sends the
+  // events between them, so their offsets may lie before groups it skipped.
+  // A GTID list (the file's own, or the one the server makes up once it
+  // reaches the position in a domain) holds the binlog state at its offset:
+  // once that covers the position, no group the position has lies past it.
+  // Until then (the position names a group the server has logged but not
+  // yet let a dump read) the next burst starts by GTID again.
+  if (!offset_trusted_ && ev.kind == EventKind::kGtidList &&
+      GtidPosition::Highest(ev.gtid_list).Covers(position_)) {
+    offset_trusted_ = true;
   }
 }
 

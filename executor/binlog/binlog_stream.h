@@ -26,7 +26,10 @@
 // the 2-core sandbox under sysbench a waiting dump cost the application 8-17%
 // of its TPS, one burst a second 0-6% (three phases each, one load;
 // docs/benchmarks.md, session 9). A burst that read no event group is quiet:
-// Next() returns a kHeartbeat for it, as a waiting dump would have.
+// Next() returns a kHeartbeat for it, as a waiting dump would have. Offsets
+// are only good on the server they were read from: a burst served by another
+// server id, or refused its offset (a purged file), starts by GTID, as does
+// any session after a lost connection.
 //
 // Not thread-safe: one reader.
 #pragma once
@@ -59,9 +62,11 @@ struct BinlogStreamOptions {
   int64_t max_backoff_ms = 5000;
   // How the stream waits between attempts; tests pass one that does not sleep.
   std::function<void(int64_t ms)> sleep_ms;
-  // Set: read in bursts (see above), waiting in it between two; false means
-  // the reader is stopping, and Next() returns a heartbeat without reading
-  // on. Empty: one session that waits for new events.
+  // Set: read in bursts (see above), waiting in it between two. It returns
+  // false when the caller wants control back without reading on (it is
+  // stopping, or has a batch to hand over): Next() then returns a heartbeat,
+  // and the next Next() calls it again. Empty: one session that waits for
+  // new events.
   std::function<bool()> between_bursts;
 };
 
@@ -74,8 +79,8 @@ class BinlogStream {
   BinlogStream(const BinlogStream&) = delete;
   BinlogStream& operator=(const BinlogStream&) = delete;
 
-  // Blocks until the next event (a heartbeat at least every period while
-  // idle). Errors: kUnavailable when reconnecting gave up, kDbError for an
+  // Blocks until the next event (while idle, a heartbeat at least every
+  // period, or, in bursts, for each quiet burst). Errors: kUnavailable when reconnecting gave up, kDbError for an
   // error from the server (1236: the position is not in the binlog any
   // more), kInternal for a corrupt event. After an error the stream is done.
   [[nodiscard]] Result<BinlogEvent> Next();
@@ -99,9 +104,14 @@ class BinlogStream {
  private:
   BinlogStream(const DcConfig& dc, std::string password, BinlogStreamOptions options,
                GtidPosition start);
-  // Opens a session at position_, or in bursts at file_position_ once known.
+  // Opens a session at position_, or in bursts at file_position_ once known
+  // and trusted.
   Status Connect(bool at_file_position);
+  // Connect, and on a transient failure Reconnect.
+  Status OpenSession(bool at_file_position);
   Status Reconnect(const Status& cause);
+  // Worth retrying: the DC is unreachable or has no connection to spare.
+  static bool IsTransient(const Status& s);
   // A burst read to the end of the binlog: a heartbeat if it read no
   // group, else the first event of the next burst.
   Result<BinlogEvent> EndOfBurst();
@@ -119,6 +129,8 @@ class BinlogStream {
   // makes up, such as a dump's first format description). Unknown until the
   // server sent a position.
   std::optional<BinlogFilePosition> file_position_;
+  bool offset_trusted_ = false;   // see TrackFilePosition
+  int64_t events_in_session_ = 0;
   std::optional<uint32_t> serving_server_id_;  // from the rotate a dump starts with
   bool session_by_file_ = false;  // the current session started at file_position_
   bool at_end_ = false;           // the last burst read to the end of the binlog

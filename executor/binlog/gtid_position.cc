@@ -49,6 +49,23 @@ Result<GtidPosition> GtidPosition::Parse(std::string_view text) {
 
 void GtidPosition::Advance(const Gtid& gtid) { by_domain_[gtid.domain_id] = gtid; }
 
+bool GtidPosition::Covers(const GtidPosition& other) const {
+  for (const auto& [domain, wanted] : other.by_domain_) {
+    auto had = by_domain_.find(domain);
+    if (had == by_domain_.end() || had->second.seq_no < wanted.seq_no) return false;
+  }
+  return true;
+}
+
+GtidPosition GtidPosition::Highest(const std::vector<Gtid>& gtids) {
+  GtidPosition highest;
+  for (const Gtid& gtid : gtids) {
+    auto had = highest.by_domain_.find(gtid.domain_id);
+    if (had == highest.by_domain_.end() || had->second.seq_no < gtid.seq_no) highest.Advance(gtid);
+  }
+  return highest;
+}
+
 std::optional<Gtid> GtidPosition::Find(uint32_t domain_id) const {
   auto it = by_domain_.find(domain_id);
   if (it == by_domain_.end()) return std::nullopt;

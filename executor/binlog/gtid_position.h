@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/status.h"
 #include "executor/binlog/binlog_event.h"
@@ -30,6 +31,11 @@ class GtidPosition {
 
   std::optional<Gtid> Find(uint32_t domain_id) const;
   bool empty() const { return by_domain_.empty(); }
+  // Whether every domain of `other` is here, at least to its sequence number.
+  bool Covers(const GtidPosition& other) const;
+  // The highest sequence number of each domain in `gtids` (a GTID list event
+  // names one GTID per domain and server).
+  static GtidPosition Highest(const std::vector<Gtid>& gtids);
 
   // Sorted by domain: "1-1-10,2-2-7"; "" when empty.
   std::string ToString() const;

@@ -79,7 +79,7 @@ class ApplierTest : public SandboxSuite<1> {
     LOCKSTEP_ASSIGN_OR_RETURN(auto position, c.QueryValue("SELECT @@gtid_binlog_pos"));
     started.options.dc = sandbox_->topology().dcs[0];
     started.options.replica_server_id = server_id;
-    started.options.start_position = position.value_or("");
+    if (started.options.start_position.empty()) started.options.start_position = position.value_or("");
     LOCKSTEP_ASSIGN_OR_RETURN(auto applier_sessions, Sessions(sessions));
     LOCKSTEP_ASSIGN_OR_RETURN(started.loop,
                               ApplierLoop::Start(started.options, std::move(applier_sessions),
@@ -377,6 +377,33 @@ TEST_F(ApplierTest, AWaiterEndsTheWaitBetweenBursts) {
   Status waited = WaitAppliedNow(*c, *started->loop);  // 20 s, far less than the reader's wait
   ASSERT_TRUE(waited.ok()) << waited.ToString();
   EXPECT_EQ(Contents(*c, "_wb_new", "id, n"), "1|1|\n2|2|\n");
+}
+
+// A waiter whose position the reader has read in a burst but holds in its
+// open batch (a long netting window, and the burst read a transaction, so it
+// was not quiet) gets the batch handed over at once, not at the next burst.
+TEST_F(ApplierTest, AWaiterGetsWhatTheReaderHoldsBetweenBursts) {
+  ASSERT_NE(sandbox_, nullptr);
+  auto c = Dc(1);
+  ASSERT_TRUE(CreateEmptyPair(*c, "wh", "id INT PRIMARY KEY, n INT").ok());
+  ApplierLoopOptions tuning;
+  tuning.burst_interval_ms = 600000;
+  tuning.net_window_ms = 600000;
+  tuning.start_position = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  ASSERT_TRUE(c->Execute("INSERT INTO apply.wh VALUES (1, 1), (2, 2)").ok());
+  const std::string written = c->QueryValue("SELECT @@gtid_binlog_pos")->value_or("");
+  auto started = StartApplier(*c, "wh", "_wh_new", 4258, 1, tuning);  // the first burst reads it
+  ASSERT_TRUE(started.ok()) << started.status().ToString();
+  ApplierLoop& loop = *started->loop;
+  for (int i = 0; i < 100 && !loop.between_bursts(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(loop.between_bursts()) << "the first burst never read to the end";
+  ASSERT_EQ(loop.read_position(), written);
+  EXPECT_EQ(loop.rows_applied(), 0u) << "the reader does not hold it: nothing is tested";
+  Status waited = loop.WaitApplied(written, 20000);  // far less than the reader's wait
+  ASSERT_TRUE(waited.ok()) << waited.ToString();
+  EXPECT_EQ(Contents(*c, "_wh_new", "id, n"), "1|1|\n2|2|\n");
 }
 
 // The reader nets changes for a window before it applies them, so that many

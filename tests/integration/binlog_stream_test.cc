@@ -392,18 +392,26 @@ TEST_F(BinlogStreamTest, UnreachableDcIsUnavailable) {
 // In bursts each session reads to the end of the binlog and closes; the next
 // starts at the file offset where the last ended, also after the server moved
 // to a new binlog file. Every transaction arrives once, in order, and a burst
-// that read nothing is a heartbeat.
+// that read nothing is a heartbeat. Two GTID domains, as where each DC writes
+// its own: the first session skips what the position has in both.
 TEST_F(BinlogStreamTest, BurstsReadEveryTransactionOnceAcrossARotation) {
+  const std::string domain1 = "SET SESSION gtid_domain_id = 1";
+  const std::string domain2 = "SET SESSION gtid_domain_id = 2";
   Run("CREATE TABLE st.burst (pk INT PRIMARY KEY)");
-  Run("INSERT INTO st.burst VALUES (-1), (-2)");  // before the start: never read
+  Run(domain2);
+  Run("INSERT INTO st.burst VALUES (-1)");  // before the start: never read
+  Run(domain1);
+  Run("INSERT INTO st.burst VALUES (-2)");
   const std::string start = Pos();
+  ASSERT_NE(start.find("2-1-"), std::string::npos) << start;
   int waits = 0;
   std::vector<std::string> script[] = {
-      {"INSERT INTO st.burst VALUES (1)", "INSERT INTO st.burst VALUES (2)"},
-      {"INSERT INTO st.burst VALUES (3)", "FLUSH BINARY LOGS", "INSERT INTO st.burst VALUES (4)"},
+      {"INSERT INTO st.burst VALUES (1)", domain2, "INSERT INTO st.burst VALUES (2)"},
+      {"INSERT INTO st.burst VALUES (3)", "FLUSH BINARY LOGS", domain1,
+       "INSERT INTO st.burst VALUES (4)"},
       {},  // a quiet burst
       {"FLUSH BINARY LOGS"},
-      {"INSERT INTO st.burst VALUES (5)"},
+      {domain2, "INSERT INTO st.burst VALUES (5)", domain1},
   };
   auto between = [&] {
     if (waits < static_cast<int>(std::size(script))) {

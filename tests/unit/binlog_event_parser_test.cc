@@ -176,6 +176,19 @@ TEST(BinlogEventParserTest, CorruptEventsAreErrors) {
   }
 }
 
+TEST(GtidPositionTest, CoversEveryDomainToItsSequenceNumber) {
+  auto have = *GtidPosition::Parse("1-1-10,2-2-7");
+  EXPECT_TRUE(have.Covers(*GtidPosition::Parse("1-1-10")));
+  EXPECT_TRUE(have.Covers(*GtidPosition::Parse("1-9-3,2-2-7")));
+  EXPECT_TRUE(have.Covers(GtidPosition()));
+  EXPECT_FALSE(have.Covers(*GtidPosition::Parse("1-1-11")));
+  EXPECT_FALSE(have.Covers(*GtidPosition::Parse("1-1-10,3-1-1"))) << "a domain it lacks";
+  EXPECT_FALSE(GtidPosition().Covers(have));
+  // A GTID list names one GTID per domain and server: the highest counts.
+  GtidPosition list = GtidPosition::Highest({{1, 1, 10}, {1, 2, 12}, {2, 2, 7}, {1, 3, 4}});
+  EXPECT_EQ(list.ToString(), "1-2-12,2-2-7");
+}
+
 TEST(GtidPositionTest, ParseAndFormat) {
   auto p = GtidPosition::Parse(" 2-2-7, 1-1-10 ");
   ASSERT_TRUE(p.ok()) << p.status().ToString();
