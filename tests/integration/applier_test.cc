@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <thread>
 
 #include "db/sql.h"
@@ -85,6 +86,26 @@ class ApplierTest : public SandboxSuite<1> {
                               ApplierLoop::Start(started.options, std::move(applier_sessions),
                                                  {"apply", table, shadow}, started.mapping));
     return started;
+  }
+
+  // With the reader in a wait of `tuning`'s (a coalescing wait, the wait
+  // between bursts) that `until_it_waits` waits for, two rows are written: the
+  // reader holds them back, and a waiter must get them at once.
+  void ExpectAWaiterEndsTheReadersWait(const std::string& table, uint32_t server_id,
+                                       ApplierLoopOptions tuning,
+                                       const std::function<void(ApplierLoop&)>& until_it_waits) {
+    ASSERT_NE(sandbox_, nullptr);
+    auto c = Dc(1);
+    tuning.net_window_ms = 0;  // only the reader's wait holds the rows back
+    auto started = StartOnEmptyPair(*c, table, "id INT PRIMARY KEY, n INT", server_id, 1, tuning);
+    ASSERT_TRUE(started.ok()) << started.status().ToString();
+    until_it_waits(*started->loop);
+    ASSERT_TRUE(c->Execute("INSERT INTO apply." + table + " VALUES (1, 1), (2, 2)").ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    EXPECT_EQ(started->loop->rows_applied(), 0u) << "the reader did not wait: nothing is tested";
+    Status waited = WaitAppliedNow(*c, *started->loop);  // 20 s, far less than the reader's wait
+    ASSERT_TRUE(waited.ok()) << waited.ToString();
+    EXPECT_EQ(Contents(*c, "_" + table + "_new", "id, n"), "1|1|\n2|2|\n");
   }
 
   // Waits until the applier has applied everything in the binlog now.
@@ -339,44 +360,26 @@ TEST_F(ApplierTest, AnApplierHoldingForACopyThatNeverStartsStops) {
 // read takes many commit groups; a waiter (the cut-over's drain) must not
 // wait for that.
 TEST_F(ApplierTest, AWaiterEndsTheReadersCoalescingWait) {
-  ASSERT_NE(sandbox_, nullptr);
-  auto c = Dc(1);
   ApplierLoopOptions tuning;
   tuning.burst_interval_ms = 0;  // one waiting dump, read with coalescing waits
   tuning.read_coalesce_ms = 600000;
-  tuning.net_window_ms = 0;  // only the coalescing wait holds the rows back
-  auto started = StartOnEmptyPair(*c, "w", "id INT PRIMARY KEY, n INT", 4248, 1, tuning);
-  ASSERT_TRUE(started.ok()) << started.status().ToString();
   // The first heartbeat (100 ms) finds the stream caught up: the reader waits.
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  ASSERT_TRUE(c->Execute("INSERT INTO apply.w VALUES (1, 1), (2, 2)").ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  EXPECT_EQ(started->loop->rows_applied(), 0u) << "the reader did not wait: nothing is tested";
-  Status waited = WaitAppliedNow(*c, *started->loop);  // 20 s, far less than the reader's wait
-  ASSERT_TRUE(waited.ok()) << waited.ToString();
-  EXPECT_EQ(Contents(*c, "_w_new", "id, n"), "1|1|\n2|2|\n");
+  ExpectAWaiterEndsTheReadersWait("w", 4248, tuning, [](ApplierLoop&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  });
 }
 
 // In bursts, the reader waits between two; a waiter (the cut-over's drain)
 // must not wait for the next, and nothing it wants may be left unread.
 TEST_F(ApplierTest, AWaiterEndsTheWaitBetweenBursts) {
-  ASSERT_NE(sandbox_, nullptr);
-  auto c = Dc(1);
   ApplierLoopOptions tuning;
   tuning.burst_interval_ms = 600000;
-  tuning.net_window_ms = 0;  // only the wait between bursts holds the rows back
-  auto started = StartOnEmptyPair(*c, "wb", "id INT PRIMARY KEY, n INT", 4257, 1, tuning);
-  ASSERT_TRUE(started.ok()) << started.status().ToString();
-  for (int i = 0; i < 100 && !started->loop->between_bursts(); ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_TRUE(started->loop->between_bursts()) << "the first burst never read to the end";
-  ASSERT_TRUE(c->Execute("INSERT INTO apply.wb VALUES (1, 1), (2, 2)").ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
-  EXPECT_EQ(started->loop->rows_applied(), 0u) << "the reader did not wait: nothing is tested";
-  Status waited = WaitAppliedNow(*c, *started->loop);  // 20 s, far less than the reader's wait
-  ASSERT_TRUE(waited.ok()) << waited.ToString();
-  EXPECT_EQ(Contents(*c, "_wb_new", "id, n"), "1|1|\n2|2|\n");
+  ExpectAWaiterEndsTheReadersWait("wb", 4257, tuning, [](ApplierLoop& loop) {
+    for (int i = 0; i < 100 && !loop.between_bursts(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_TRUE(loop.between_bursts()) << "the first burst never read to the end";
+  });
 }
 
 // A waiter whose position the reader has read in a burst but holds in its
