@@ -54,6 +54,14 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
   if (options.burst_interval_ms > 0) {
     stream_options.between_bursts = [raw = loop.get()] { return raw->BetweenBursts(); };
   }
+  // A reconnect's backoff ends when the loop stops: Stop() does not wait out
+  // the attempts against a DC that is down.
+  stream_options.sleep_ms = [raw = loop.get()](int64_t ms) {
+    std::unique_lock lock(raw->mu_);
+    raw->queue_cv_.wait_for(lock, std::chrono::milliseconds(ms),
+                            [raw] { return raw->stop_requested_.load(); });
+  };
+  stream_options.stopping = [raw = loop.get()] { return raw->stop_requested_.load(); };
   LOCKSTEP_ASSIGN_OR_RETURN(
       loop->stream_, binlog::BinlogStream::Open(options.dc, options.password, stream_options));
   loop->applied_ = *start;
@@ -147,7 +155,9 @@ void ApplierLoop::Read() {
     if (read_coalesce_ms_ > 0) CoalesceReads(last_drain_check);
     auto next = reader.Next();
     if (!next.ok()) {
-      Fail(next.status());  // the open batch is not applied: a resume reads it again
+      // The open batch is not applied: a resume reads it again. A stream
+      // given up because the loop stops is no failure.
+      if (!stop_requested_) Fail(next.status());
       break;
     }
     // A transaction, or a heartbeat: caught up for now, and the applied

@@ -68,6 +68,11 @@ Status BinlogStream::Reconnect(const Status& cause) {
     DcLogger(dc_.name)->warn("binlog: {}; reconnecting in {} ms (attempt {}/{})", last.ToString(),
                              backoff, attempt, options_.max_reconnect_attempts);
     options_.sleep_ms(backoff);
+    if (options_.stopping && options_.stopping()) {
+      return Status::Unavailable("binlog: stopped while reconnecting; last error: " +
+                                 last.ToString())
+          .WithContext(dc_.name);
+    }
     backoff = std::min(backoff * 2, options_.max_backoff_ms);
     // By GTID: a file offset means nothing on another server, and a lost
     // connection may be a failover.

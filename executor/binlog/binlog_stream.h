@@ -62,6 +62,10 @@ struct BinlogStreamOptions {
   int64_t max_backoff_ms = 5000;
   // How the stream waits between attempts; tests pass one that does not sleep.
   std::function<void(int64_t ms)> sleep_ms;
+  // Set: asked before every reconnect attempt; true ends the attempts (the
+  // reader is stopping), and Next() returns kUnavailable at once instead of
+  // after the whole backoff.
+  std::function<bool()> stopping;
   // Set: read in bursts (see above), waiting in it between two. It returns
   // false when the caller wants control back without reading on (it is
   // stopping, or has a batch to hand over): Next() then returns a heartbeat,

@@ -28,6 +28,9 @@ bool IsRetryableError(unsigned server_errno) {
     case ER_LOCK_DEADLOCK:        // 1213
     case ER_CON_COUNT_ERROR:      // 1040
     case ER_TOO_MANY_USER_CONNECTIONS:  // 1203
+    // 1226: a per-user limit, max_user_connections above all (the applier
+    // connects once a second); a per-hour one fails again after the backoff.
+    case ER_USER_LIMIT_REACHED:
     case ER_QUERY_INTERRUPTED:    // 1317: a KILL QUERY, e.g. by an operator's tool
     case ER_STATEMENT_TIMEOUT:    // 1969: max_statement_time
       return true;

@@ -441,6 +441,80 @@ TEST_F(BinlogStreamTest, BurstsReadEveryTransactionOnceAcrossARotation) {
       << "every burst after the first starts at a file offset, not by GTID";
 }
 
+// Connecting once a second makes a connection limit likelier to bite. A
+// burst that cannot connect (here the user's max_user_connections, error
+// 1226; "too many connections" is 1040) is retried with the reconnect backoff; a reader
+// that is stopping ends the retries at once.
+TEST_F(BinlogStreamTest, ABurstThatCannotConnectIsRetriedUntilTheReaderStops) {
+  Run("CREATE USER IF NOT EXISTS 'burster'@'%' WITH MAX_USER_CONNECTIONS 1");
+  Run("GRANT REPLICATION SLAVE, SELECT ON *.* TO 'burster'@'%'");
+  Run("CREATE TABLE st.limited (pk INT PRIMARY KEY)");
+  DcConfig dc = sandbox_->topology().dcs[0];
+  dc.user = "burster";
+  std::unique_ptr<Connection> holder;  // the user's one connection, when held
+  auto hold = [&] {
+    // The server counts a closed session until its thread has noticed.
+    auto c = Connection::Open(dc, "", SessionOptions{});
+    for (int i = 0; i < 100 && !c.ok(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      c = Connection::Open(dc, "", SessionOptions{});
+    }
+    ASSERT_TRUE(c.ok()) << c.status().ToString();
+    holder = std::move(*c);
+  };
+  int waits = 0, sleeps = 0;
+  bool stopping = false;
+  binlog::BinlogStreamOptions options;
+  options.server_id = 1000112;
+  options.start_position = Pos();
+  options.filter = {"st", "limited"};
+  options.between_bursts = [&] {
+    if (waits++ == 0) {
+      Run("INSERT INTO st.limited VALUES (1)");
+      hold();
+    } else {
+      hold();
+      stopping = true;
+    }
+    return true;
+  };
+  options.sleep_ms = [&](int64_t) {
+    if (++sleeps != 2 || stopping) return;
+    holder.reset();  // the second attempt connects, once the server has let go
+    for (int i = 0; i < 100; ++i) {
+      auto left = conn_->QueryValue(
+          "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'burster'");
+      if (left.ok() && left->value_or("") == "0") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  };
+  options.stopping = [&] { return stopping; };
+  auto opened = BinlogStream::Open(dc, "", options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  BinlogStream& stream = **opened;
+  TransactionReader reader(&stream);
+  std::optional<Transaction> read;
+  while (!read && waits < 5) {
+    auto txn = reader.Next();
+    ASSERT_TRUE(txn.ok()) << txn.status().ToString();
+    read = std::move(*txn);
+  }
+  ASSERT_TRUE(read.has_value());
+  ASSERT_EQ(read->changes.size(), 1u);
+  EXPECT_EQ(Pk(read->changes[0]), 1);
+  EXPECT_EQ(stream.reconnects(), 1) << "the refused burst was retried";
+  EXPECT_EQ(sleeps, 2);
+
+  auto next = reader.Next();  // the next burst cannot connect, and the reader stops
+  ASSERT_FALSE(next.ok());
+  EXPECT_TRUE(next.status().IsUnavailable()) << next.status().ToString();
+  EXPECT_NE(next.status().ToString().find("stopped while reconnecting"), std::string::npos)
+      << next.status().ToString();
+  EXPECT_EQ(sleeps, 3) << "one backoff, not the whole series";
+  holder.reset();
+  Run("DROP USER 'burster'@'%'");
+}
+
 // The file a burst would start in is purged meanwhile: the server refuses
 // the offset, and the burst starts by GTID in the next file. Last in this
 // file: it purges the binlogs the tests before read.
