@@ -260,7 +260,6 @@ void ApplierLoop::Apply() {
   applied_cv_.notify_all();
 }
 
-
 bool ApplierLoop::Covers(const binlog::GtidPosition& target) const {
   return applied_.Covers(target);
 }
