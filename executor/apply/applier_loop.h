@@ -67,8 +67,10 @@ struct ApplierLoopOptions {
   // 2-core sandbox under sysbench (three 20 s phases each, one load, no
   // lockstep) a raw client waiting with read_coalesce_ms cost the
   // application 8-17% of its TPS, one burst a second 0-6%. A waiter
-  // (WaitApplied) starts the next burst at once; a backlog is read in one
-  // burst, as fast as a waiting dump. 0: one waiting dump (read_coalesce_ms).
+  // (WaitApplied) ends the wait at once: the reader hands over the batch
+  // that holds its position, or reads it in the next burst. A backlog is
+  // read in one burst, as fast as a waiting dump. 0: one waiting dump
+  // (read_coalesce_ms).
   int64_t burst_interval_ms = 1000;
   // A copy is about to start: apply nothing until SetCopyFrontier says which
   // keys it leaves to the copy. Applied before, a change to a key the copy
@@ -138,7 +140,9 @@ class ApplierLoop {
   void CoalesceReads(std::chrono::steady_clock::time_point& last_check);
   void Apply();  // the apply thread
   // The stream's wait between two bursts: burst_interval_ms, or until a
-  // waiter wants what is not read yet; false once the loop is stopping.
+  // waiter wants a position. True: read the next burst now; false: back to
+  // the reader without reading (the loop is stopping, or the reader holds
+  // the waiter's position in its open batch and hands it over).
   bool BetweenBursts();
   // Hands a batch to the apply thread once it is idle (so that at most two
   // batches are in memory); false once the loop is stopping.
