@@ -34,6 +34,21 @@ Result<CopyThrottle::RateSample> CopyThrottle::MeasureRate(Connection& probe, co
   return RateSample{clock.NowMillis() - started, ToInt(last) - ToInt(first)};
 }
 
+Result<CopyThrottle::RateSample> CopyThrottle::MeasureRateBefore(Connection& probe,
+                                                                 const Clock& clock,
+                                                                 executor::Sleeper& sleeper,
+                                                                 const CopyThrottleConfig& config) {
+  LOCKSTEP_ASSIGN_OR_RETURN(RateSample sample,
+                            MeasureRate(probe, clock, sleeper, config.measure_before_ms));
+  const bool busy = sample.ms > 0 && 1000.0 * static_cast<double>(sample.statements) /
+                                             static_cast<double>(sample.ms) >=
+                                         config.governor.busy_statements_per_s;
+  if (!busy || config.measure_before_busy_ms <= sample.ms) return sample;
+  LOCKSTEP_ASSIGN_OR_RETURN(RateSample more,
+                            MeasureRate(probe, clock, sleeper, config.measure_before_busy_ms - sample.ms));
+  return RateSample{sample.ms + more.ms, sample.statements + more.statements};
+}
+
 Status CopyThrottle::CloseWindow() {
   LOCKSTEP_ASSIGN_OR_RETURN(int64_t statements, Statements());
   const int64_t now = clock_.NowMillis();

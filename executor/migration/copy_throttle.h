@@ -50,8 +50,14 @@ struct CopyThrottleConfig {
   int64_t lag_throttle_ms = 3000;   // the zone's DRC lag budget for the copy
   int64_t link_check_every_ms = 1000;
   // How long the caller measures the application's rate before the
-  // migration changes anything (MeasureRate, then RateBefore); 0: not.
+  // migration changes anything (MeasureRateBefore, then RateBefore); 0: not.
+  // A quiet server is known after measure_before_ms; a busy one is measured
+  // for measure_before_busy_ms in all: the governor keeps its share of this
+  // figure for the whole copy, and a busy application's rate moves by a
+  // tenth or more from one second to the next (sysbench on the 2-core
+  // sandbox), so half a second of it set the copy's target by chance.
   int64_t measure_before_ms = 500;
+  int64_t measure_before_busy_ms = 3000;
   executor::ImpactGovernorConfig governor;
 };
 
@@ -71,6 +77,10 @@ class CopyThrottle final : public executor::Throttler {
   };
   static Result<RateSample> MeasureRate(Connection& probe, const Clock& clock,
                                         executor::Sleeper& sleeper, int64_t ms);
+  // The rate before the migration, measured as the config says (above).
+  static Result<RateSample> MeasureRateBefore(Connection& probe, const Clock& clock,
+                                              executor::Sleeper& sleeper,
+                                              const CopyThrottleConfig& config);
   // The application's rate before the migration changed anything: the
   // governor's first reference (ImpactGovernor::Before).
   void RateBefore(const RateSample& sample) { governor_.Before(sample.ms, sample.statements); }

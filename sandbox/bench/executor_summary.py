@@ -115,16 +115,21 @@ def who(q):
     return "lockstep checksum" if re.search(r"FOR SHARE|LOCK IN SHARE MODE", q) else (q[:30] or "(idle in a transaction)")
 
 def locks(tag, lo, hi):
-    """Lock-wait samples inside [lo, hi]: how many, and who waited for whom.
-    A window with no end: the samples from its start on (the sampler stopped
-    with the run)."""
+    """Row-lock waits inside [lo, hi], from the lock sampler's log: the deltas
+    of the server's counters (sampled every second), and where it sampled
+    them (LOCK_DETAIL=1) who waited for whom. A window with no end: from its
+    start to the end of the run (the sampler stopped with the run)."""
     if lo is None:
         return "n/a (the window never started)"
     if hi is None:
         return f"{UNFINISHED}; from its start to the end of the run: {locks(tag, lo, float('inf'))}"
-    samples, waits, cur = 0, {}, set()
+    counters, samples, waits, cur = [], 0, {}, set()
     for ts, text in stamped(tag + ".locks.log"):
         if not (lo <= ts <= hi):
+            continue
+        parts = text.split()
+        if len(parts) == 4 and parts[0] == "counters" and all(p.isdigit() for p in parts[1:]):
+            counters.append((ts, *map(int, parts[1:])))
             continue
         if text == "--":
             samples += 1
@@ -135,11 +140,18 @@ def locks(tag, lo, hi):
         parts = text.split("\t")
         if len(parts) == 3:
             cur.add((who(parts[1]), who(parts[2])))
-    if not samples:
-        return "no lock samples"
-    top = sorted(waits.items(), key=lambda kv: -kv[1])[:6]
-    return (f"{samples} samples (0.5 s apart); waiter <- blocker, samples: " +
-            (", ".join(f"{a} <- {b}: {n}" for (a, b), n in top) or "no lock waits seen"))
+    if len(counters) < 2:
+        said = "no lock counters"
+    else:
+        (t0, w0, ms0, d0), (t1, w1, ms1, d1) = counters[0], counters[-1]
+        secs = max(t1 - t0, 1e-9)
+        said = (f"{w1 - w0} waits ({(w1 - w0) / secs:.1f}/s), {ms1 - ms0} ms waited in all, "
+                f"{d1 - d0} deadlocks over {secs:.0f} s")
+    if samples:
+        top = sorted(waits.items(), key=lambda kv: -kv[1])[:6]
+        said += (f"; {samples} detail samples (0.5 s apart), waiter <- blocker, samples: " +
+                 (", ".join(f"{a} <- {b}: {n}" for (a, b), n in top) or "no lock waits seen"))
+    return said
 
 @functools.lru_cache(maxsize=None)
 def ptosc_run(tag):
@@ -294,11 +306,14 @@ def under_load():
             P(f"lockstep under load: exit {r['rc']}; {r['phases']}; copy {num(r['rows_s'], '{}')} rows/s, "
               f"{r['checksum']} (chunks not matching at the first compare: {r['outcomes']}), {r['cutover']}, "
               f"cut-over attempts: {r['attempts']}; peak RSS {num(r['rss'])} MiB; last line: {r['last']}")
+            P(f"  row-lock waits in the baseline: {locks(tag, ld['t0'], r['start'])}")
             P(f"  row-lock waits during the copy: {locks(tag, r['copy_start'], r['copy_end'])}")
             P(f"  row-lock waits during the checksum: {locks(tag, r['verify_start'], r['verify_end'])}")
         else:
             r = ptosc_run(tag)
             P(f"pt-osc under load: exit {r['rc']}, 'Successfully altered': {r['ok']}")
+            P(f"  row-lock waits in the baseline: {locks(tag, ld['t0'], r['start'])}")
+            P(f"  row-lock waits during the copy: {locks(tag, r['copy_start'], r['copy_end'])}")
         for e in r["errors"][:6]:
             P(f"  {tag} log: {e}")
         for e in ld["fatal"][:6]:

@@ -99,10 +99,15 @@ def craft(d, finished):
     write(d, "load-lockstep.log", stamped(lockstep_log(120, 20, 10, finished)))
     result("load-lockstep", 120, 160 if finished else 175, 0 if finished else "timeout")
     time_file("load-lockstep", 51200)
+    # The counters every second from the baseline on (10 waits a second in
+    # the baseline, 20 during the copy 120..140), and one detail sample.
+    counters = [(t, f"counters {w} {w * 3} {w // 100}")
+                for t, w in [(101, 0), (110, 90), (119, 180), (121, 200), (130, 380), (139, 560),
+                             (141, 600), (159, 900)]]
     write(d, "load-lockstep.locks.log",
-          stamped([(130, "12\tUPDATE sbtest1 SET k=k+1 WHERE id=5\t"
-                         "INSERT IGNORE INTO `sbtest`.`_sbtest1_new` SELECT ..."),
-                   (130.1, "--"), (150, "--")]))
+          stamped(counters + [(130, "12\tUPDATE sbtest1 SET k=k+1 WHERE id=5\t"
+                                    "INSERT IGNORE INTO `sbtest`.`_sbtest1_new` SELECT ..."),
+                              (130.1, "--"), (150, "--")]))
     state_db(os.path.join(d, "load-lockstep.state.db"))
 
     # 3: the backlog run: stopped at 200 while 30 s of load ran, continued at 231.
@@ -139,6 +144,8 @@ def craft(d, finished):
                                         (331, "Swapped original and new tables OK."),
                                         (332, "Successfully altered `sbtest`.`sbtest1`.")]))
     result("load-ptosc", 321, 332, 0)
+    write(d, "load-ptosc.locks.log", stamped([(303, "counters 1000 10 0"), (320, "counters 1170 20 0"),
+                                              (323, "counters 1200 30 1"), (329, "counters 1500 90 4")]))
     write(d, "meta.env", [f"{k}={v}" for k, v in meta.items()])
 
 
@@ -171,6 +178,14 @@ class SummaryTest(unittest.TestCase):
         out = self.run_on(finished=True)
         self.assertNotIn("did not finish", out)
         self.assertIn("| lockstep | copy (20.0 s) |", out)
+        # Lock waits from the counters' deltas inside each window, for both tools.
+        self.assertIn("row-lock waits in the baseline: 180 waits (10.0/s), 540 ms waited in all, "
+                      "1 deadlocks over 18 s", out)
+        self.assertIn("row-lock waits during the copy: 360 waits (20.0/s), 1080 ms waited in all, "
+                      "3 deadlocks over 18 s; 1 detail samples (0.5 s apart), waiter <- blocker, "
+                      "samples: app <- copier: 1", out)
+        self.assertIn("row-lock waits during the copy: 300 waits (50.0/s), 60 ms waited in all, "
+                      "3 deadlocks over 6 s", out)
         self.assertIn("drained at the checkpoint", out)
         self.assertIn("while draining (lockstep's progress lines, every 2 s while the copy waits): "
                       "12000 transactions in 4.0 s = 3000 transactions/s = 12000 row events/s = "

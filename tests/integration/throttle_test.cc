@@ -1,14 +1,20 @@
 // The copy's throttle against a real server: a DRC link whose lag is unknown
-// holds the copy (fail closed), and the DBA's pause, resume and abort reach a
-// running migration through the state database within about a second.
+// holds the copy (fail closed), the DBA's pause, resume and abort reach a
+// running migration through the state database within about a second, and
+// the application's rate before a migration is measured at length only when
+// there is an application.
 #include <gtest/gtest.h>
 
 #include <signal.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
+#include "common/clock.h"
+#include "executor/common/sleeper.h"
+#include "executor/migration/copy_throttle.h"
 #include "state/state_store.h"
 #include "support/oracle.h"
 #include "support/sandbox_suite.h"
@@ -192,6 +198,41 @@ TEST_F(ThrottleTest, AnAbortStopsTheRunAtTheNextChunk) {
   EXPECT_EQ(shadow->value_or(""), "0") << "the runner cleans up after itself";
   EXPECT_EQ(DiffAgainstOracle(*conn_, "throttle", table), "") << "t must be untouched";
   ASSERT_TRUE(conn_->Execute("DROP TABLE throttle.oracle").ok());
+}
+
+TEST_F(ThrottleTest, TheRateBeforeIsMeasuredAtLengthOnlyOnABusyServer) {
+  CopyThrottleConfig config;
+  config.measure_before_ms = 300;
+  config.measure_before_busy_ms = 1500;
+  auto measure = [&] {
+    auto probe = Dc(1);
+    return CopyThrottle::MeasureRateBefore(*probe, SystemClock::Instance(),
+                                           executor::RealSleeper::Instance(), config);
+  };
+  auto quiet = measure();
+  ASSERT_TRUE(quiet.ok()) << quiet.status().ToString();
+  EXPECT_GE(quiet->ms, 300);
+  EXPECT_LT(quiet->ms, 1000) << "a quiet server is known after measure_before_ms";
+
+  // An application: a session asking as fast as it can.
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> asked{0};
+  std::thread app([&] {
+    auto session = Dc(1);
+    while (!stop) {
+      if (!session->QueryValue("SELECT 1").ok()) return;
+      ++asked;
+    }
+  });
+  while (asked < 100) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  auto busy = measure();
+  stop = true;
+  app.join();
+  ASSERT_TRUE(busy.ok()) << busy.status().ToString();
+  EXPECT_GE(busy->ms, 1500) << "a busy server is measured for measure_before_busy_ms";
+  EXPECT_LT(busy->ms, 3000);
+  EXPECT_GE(1000.0 * static_cast<double>(busy->statements) / static_cast<double>(busy->ms),
+            config.governor.busy_statements_per_s);
 }
 
 }  // namespace
