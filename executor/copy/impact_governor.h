@@ -46,8 +46,12 @@ namespace lockstep::executor {
 struct ImpactGovernorConfig {
   // Of the application's rate at rest, while copying. That rate pays for the
   // binlog stream and the applier, which the copy cannot rest away: where
-  // they cost more than 1 - keep_share, the copy rests its longest.
-  double keep_share = 0.9;
+  // they cost more than 1 - keep_share, the copy rests its longest. At 0.9
+  // the copy window under load kept 80% of the baseline TPS (run s10a: the
+  // reference came to 92% of the baseline as the applier's share grew with
+  // the copy, and the copy held 86% of the reference, as the loop's error
+  // and noise allow).
+  double keep_share = 0.95;
   // A reference measured in a rest is at least this share of the one before
   // (every reference_every_ms): a real drop in the application's load comes
   // through, 10% in about 2.5 minutes; a rest measured low after a chunk
