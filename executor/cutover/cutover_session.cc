@@ -2,6 +2,7 @@
 
 #include <mysqld_error.h>
 
+#include <algorithm>
 #include <set>
 
 #include "db/artifact_names.h"
@@ -177,7 +178,9 @@ std::string CutoverSession::ShadowLockSuspects() {
               trx->Get(i, "age_ms").value_or("?") + " ms, " + trx->Get(i, "state").value_or("") +
               (trx->Get(i, "query").value_or("").empty() ? "" : ": " + *trx->Get(i, "query"));
   }
-  return oldest.empty() ? "" : " (oldest open transactions: " + oldest + ")";
+  return oldest.empty() ? " (no open transaction: a statement, or InnoDB's purge of " + shadow_ +
+                              "'s undo, held it longer than the grace)"
+                        : " (oldest open transactions: " + oldest + ")";
 }
 
 Status CutoverSession::WaitRenameQueued() {
@@ -212,6 +215,11 @@ Status CutoverSession::Commit() {
       *rename_conn_, sql::CutoverRename(config_.schema, config_.table, old_, shadow_));
   if (Status st = WaitRenameQueued(); !st.ok()) return ReleaseAfterFailure(st);
   Result<bool> held = ShadowHeldExclusively();
+  for (const int64_t grace_ends = Now() + config_.shadow_lock_grace_ms;
+       held.ok() && !*held && Now() < grace_ends;) {
+    sleeper_.SleepFor(std::max<int64_t>(config_.poll_ms, 5));
+    held = ShadowHeldExclusively();
+  }
   if (!held.ok()) return ReleaseAfterFailure(held.status());
   if (!*held) {
     return ReleaseAfterFailure(Status::Conflict(

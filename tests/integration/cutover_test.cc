@@ -83,9 +83,13 @@ class CutoverTest : public ::testing::Test {
 
   std::unique_ptr<CutoverSession> Session(executor::ApplierDrain& drain, int64_t lock_wait_ms = 500) {
     CutoverConfig config;
+    config.lock_wait_ms = lock_wait_ms;
+    return Session(drain, config);
+  }
+  // `config` with the test's table.
+  std::unique_ptr<CutoverSession> Session(executor::ApplierDrain& drain, CutoverConfig config) {
     config.schema = kSchema;
     config.table = table_;
-    config.lock_wait_ms = lock_wait_ms;
     return std::make_unique<CutoverSession>(factory_, sandbox_->topology().dcs[0], recorder_, drain,
                                             SystemClock::Instance(), executor::RealSleeper::Instance(),
                                             config);
@@ -241,6 +245,41 @@ TEST_F(CutoverTest, RenameQueuedBehindAShadowLockIsCaughtAndReleased) {
   ASSERT_TRUE(retry->Prepare().ok());
   ASSERT_TRUE(retry->Commit().ok());
   EXPECT_EQ(retry->state(), CutoverState::kCommitted);
+}
+
+TEST_F(CutoverTest, AShadowLockHeldForAMomentIsWaitedOut) {
+  Exec("CREATE TABLE " + T() + " (id BIGINT PRIMARY KEY, v INT)");
+  Exec("INSERT INTO " + T() + " SELECT seq, seq FROM seq_1_to_1000");
+  ShadowAndCopy("ADD COLUMN extra INT");
+  // A holder of _t_new's metadata lock that lets go 100 ms after the RENAME
+  // queues behind it, as InnoDB's purge does: within the grace, the attempt
+  // goes on and t is renamed at the first try.
+  auto holder = Connect();
+  ASSERT_TRUE(holder->Execute("START TRANSACTION").ok());
+  ASSERT_TRUE(holder->Query("SELECT COUNT(*) FROM " + Q(info_.shadow_table)).ok());
+  std::thread release([&] {
+    auto monitor = Connect();
+    for (int i = 0; i < 5000; ++i) {  // until the RENAME waits
+      auto waiting = monitor->QueryValue(
+          "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'RENAME TABLE%' "
+          "AND STATE = 'Waiting for table metadata lock'");
+      if (waiting.ok() && waiting->value_or("0") != "0") break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    (void)holder->Execute("COMMIT");
+  });
+  FunctionDrain drain;
+  CutoverConfig config;
+  config.shadow_lock_grace_ms = 1000;
+  auto session = Session(drain, config);
+  Status prepared = session->Prepare();
+  Status commit = prepared.ok() ? session->Commit() : prepared;
+  release.join();
+  ASSERT_TRUE(commit.ok()) << commit.ToString();
+  EXPECT_EQ(session->state(), CutoverState::kCommitted);
+  EXPECT_EQ(Value("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'cuttest' "
+                  "AND TABLE_NAME = '" + table_ + "' AND COLUMN_NAME = 'extra'"), "1");
 }
 
 TEST_F(CutoverTest, LongTransactionMakesItFailFastAndWritesGoOn) {
