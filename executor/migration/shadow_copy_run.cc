@@ -142,7 +142,9 @@ class ApplierHooks final : public ApplierHealth,
     if (r.outcome == executor::ChecksumChunkResult::Outcome::kMatch) return Status::Ok();
     auto appended = store_.AppendEvent(
         {id_, "lockstep", "checksum_chunk", dc_,
-         std::string(executor::ChecksumOutcomeName(r.outcome)) + " up to " + r.upper, ""});
+         std::string(executor::ChecksumOutcomeName(r.outcome)) + " up to " + r.upper +
+             (r.pieces_locked ? " (" + std::to_string(r.pieces_locked) + " pieces compared locked)" : ""),
+         ""});
     return appended.ok() ? Status::Ok() : appended.status();
   }
 

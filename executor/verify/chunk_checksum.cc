@@ -40,8 +40,18 @@ Result<ChunkChecksum::Sums> ChunkChecksum::Checksum(const sql::RangeTable& table
   return Sums{std::stoll(r.rows[0][0].value_or("0")), std::stoll(r.rows[0][1].value_or("0"))};
 }
 
-Result<bool> ChunkChecksum::CompareLocked(const sql::KeyRange& range,
-                                         const std::function<Result<bool>()>& compare) {
+Result<bool> ChunkChecksum::Compare(const sql::KeyRange& range, ChecksumChunkResult* result) {
+  LOCKSTEP_ASSIGN_OR_RETURN(Sums source, Checksum(layout_.source, columns_.source, range));
+  LOCKSTEP_ASSIGN_OR_RETURN(Sums target, Checksum(layout_.target, columns_.target, range));
+  result->comparisons += 1;
+  result->source_rows = source.rows;
+  result->target_rows = target.rows;
+  result->source_crc = source.crc;
+  result->target_crc = target.crc;
+  return source == target;
+}
+
+Result<bool> ChunkChecksum::CompareLocked(const sql::KeyRange& range, ChecksumChunkResult* result) {
   // REPEATABLE READ for this one transaction: its locking read takes the gaps
   // too, so no row can be inserted into the range while it is compared.
   LOCKSTEP_RETURN_IF_ERROR(conn_.Execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"));
@@ -49,7 +59,7 @@ Result<bool> ChunkChecksum::CompareLocked(const sql::KeyRange& range,
   auto run = [&]() -> Result<bool> {
     LOCKSTEP_RETURN_IF_ERROR(conn_.Query(sql::LockRangeShared(layout_.source, range)).status());
     LOCKSTEP_RETURN_IF_ERROR(applier_.WaitForApplierCaughtUp());
-    return compare();
+    return Compare(range, result);
   };
   Result<bool> equal = run();
   Status ended = conn_.Execute("COMMIT");
@@ -60,49 +70,81 @@ Result<bool> ChunkChecksum::CompareLocked(const sql::KeyRange& range,
 
 Status ChunkChecksum::CheckChunk(const sql::KeyRange& range, ChecksumChunkResult* result) {
   using Outcome = ChecksumChunkResult::Outcome;
-  auto compare = [&]() -> Result<bool> {
-    LOCKSTEP_ASSIGN_OR_RETURN(Sums source, Checksum(layout_.source, columns_.source, range));
-    LOCKSTEP_ASSIGN_OR_RETURN(Sums target, Checksum(layout_.target, columns_.target, range));
-    result->comparisons += 1;
-    result->source_rows = source.rows;
-    result->target_rows = target.rows;
-    result->source_crc = source.crc;
-    result->target_crc = target.crc;
-    return source == target;
-  };
   const int64_t started = clock_.NowMillis();
-  LOCKSTEP_ASSIGN_OR_RETURN(bool equal, compare());
+  LOCKSTEP_ASSIGN_OR_RETURN(bool equal, Compare(range, result));
   result->first_compare_ms = std::max<int64_t>(clock_.NowMillis() - started, 0);
   if (equal) {
     result->outcome = Outcome::kMatch;
     return Status::Ok();
   }
   LOCKSTEP_RETURN_IF_ERROR(applier_.WaitForApplierCaughtUp());
-  LOCKSTEP_ASSIGN_OR_RETURN(equal, compare());
+  LOCKSTEP_ASSIGN_OR_RETURN(equal, Compare(range, result));
   if (equal) {
     result->outcome = Outcome::kMatchAfterCatchUp;
     return Status::Ok();
   }
-  // Still different: the chunk may be hot (rows change faster than the
-  // applier catches up). Compare once more with the chunk's rows in t held
-  // against writers, after the applier reached the position read under the
-  // lock: both sides are then one moment. Writers of this chunk wait that long.
-  LOCKSTEP_ASSIGN_OR_RETURN(equal, CompareLocked(range, compare));
-  if (equal) {
-    result->outcome = Outcome::kMatchAfterCatchUp;
-    return Status::Ok();
+  // Still different: rows of the chunk change faster than the applier
+  // catches up. The chunk's own counts are kept for the record and the
+  // chunk sizer; the pieces only decide the outcome.
+  const ChecksumChunkResult whole = *result;
+  Result<Outcome> settled = whole.source_rows > config_.locked_piece_rows
+                                ? SettleInPieces(range, result)
+                                : SettleUnderWrites(range, result);
+  if (!settled.ok()) return settled.status();
+  if (whole.source_rows > config_.locked_piece_rows) {
+    result->source_rows = whole.source_rows;
+    result->target_rows = whole.target_rows;
+    result->source_crc = whole.source_crc;
+    result->target_crc = whole.target_crc;
   }
-  LOCKSTEP_ASSIGN_OR_RETURN(uint64_t inserted, copier_->Recopy(range));
-  result->recopied_rows = static_cast<int64_t>(inserted);
-  for (int i = 0; i < std::max(config_.rechecks_after_recopy, 1); ++i) {
-    LOCKSTEP_ASSIGN_OR_RETURN(equal, CompareLocked(range, compare));
-    if (equal) {
-      result->outcome = Outcome::kMatchAfterRecopy;
-      return Status::Ok();
-    }
-  }
-  result->outcome = Outcome::kMismatch;
+  result->outcome = *settled;
   return Status::Ok();
+}
+
+Result<ChecksumChunkResult::Outcome> ChunkChecksum::SettleUnderWrites(const sql::KeyRange& range,
+                                                                      ChecksumChunkResult* result) {
+  using Outcome = ChecksumChunkResult::Outcome;
+  // Compared with the range's rows in t held against writers, after the
+  // applier reached the position read under the lock: both sides are then
+  // one moment. Writers of this range wait that long.
+  LOCKSTEP_ASSIGN_OR_RETURN(bool equal, CompareLocked(range, result));
+  if (equal) return Outcome::kMatchAfterCatchUp;
+  LOCKSTEP_ASSIGN_OR_RETURN(uint64_t inserted, copier_->Recopy(range));
+  result->recopied_rows += static_cast<int64_t>(inserted);
+  for (int i = 0; i < std::max(config_.rechecks_after_recopy, 1); ++i) {
+    LOCKSTEP_ASSIGN_OR_RETURN(equal, CompareLocked(range, result));
+    if (equal) return Outcome::kMatchAfterRecopy;
+  }
+  return Outcome::kMismatch;
+}
+
+Result<ChecksumChunkResult::Outcome> ChunkChecksum::SettleInPieces(const sql::KeyRange& range,
+                                                                   ChecksumChunkResult* result) {
+  using Outcome = ChecksumChunkResult::Outcome;
+  Outcome worst = Outcome::kMatchAfterCatchUp;
+  std::optional<sql::KeyTuple> after;
+  if (range.after) after = *range.after;
+  while (true) {
+    const sql::KeyRange rest{after ? &*after : nullptr, range.upper};
+    LOCKSTEP_ASSIGN_OR_RETURN(
+        std::optional<sql::KeyTuple> end,
+        ReadKey(conn_, sql::ChunkEnd(layout_.source, rest, config_.locked_piece_rows - 1)));
+    const bool last = !end.has_value() || *end == *range.upper;
+    if (last) end = *range.upper;
+    const sql::KeyRange piece{after ? &*after : nullptr, &*end};
+    // A catch-up of its own: a piece compared right after it differs only
+    // where a row changed in those few milliseconds, not in the applier's
+    // whole lag (a burst: up to a second of writes).
+    LOCKSTEP_RETURN_IF_ERROR(applier_.WaitForApplierCaughtUp());
+    LOCKSTEP_ASSIGN_OR_RETURN(bool equal, Compare(piece, result));
+    if (!equal) {
+      result->pieces_locked += 1;
+      LOCKSTEP_ASSIGN_OR_RETURN(Outcome outcome, SettleUnderWrites(piece, result));
+      worst = std::max(worst, outcome);
+    }
+    if (last) return worst;
+    after = std::move(end);
+  }
 }
 
 void ChecksumVerdict::Add(const ChecksumVerdict& later) {

@@ -556,6 +556,58 @@ TEST_F(CopierTest, ChecksumFindsCorruptionRecopiesTheChunkAndPasses) {
   EXPECT_EQ(failed->mismatches[0].outcome, Outcome::kMismatch);
 }
 
+TEST_F(CopierTest, AChunkStillDifferentIsLockedOnlyWhereItDiffers) {
+  Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, v VARCHAR(20))");
+  Exec("INSERT INTO " + T() + " SELECT seq, CONCAT('v', seq) FROM seq_1_to_2000");
+  ShadowTableInfo info = MustMakeShadow("ADD COLUMN extra INT");
+  CollectingCopyObserver observer;
+  ASSERT_TRUE(Copy(info, SmallChunks(1000), std::nullopt, observer).ok());
+  Exec("UPDATE " + Shadow() + " SET v = 'corrupt' WHERE id = 1234");  // chunk 2, piece 1000-1250
+
+  auto conn = Connect();
+  executor::NoThrottle throttle;
+  FunctionCatchUp catch_up;
+  CollectingChecksumObserver checked;
+  executor::ChunkChecksumConfig config;
+  config.chunk = ChunkSizerConfig{1000, 1000, 1000, 1000};
+  config.locked_piece_rows = 250;
+  executor::ChunkChecksum checksum(*conn, info, catch_up, throttle, checked, SystemClock::Instance(),
+                                   executor::RealSleeper::Instance(), config);
+  auto verdict = checksum.Run();
+  ASSERT_TRUE(verdict.ok()) << verdict.status().ToString();
+  EXPECT_TRUE(verdict->passed);
+  ASSERT_EQ(checked.results.size(), 2u);
+  using Outcome = executor::ChecksumChunkResult::Outcome;
+  EXPECT_EQ(checked.results[0].outcome, Outcome::kMatch);
+  EXPECT_EQ(checked.results[0].pieces_locked, 0);
+  const auto& second = checked.results[1];
+  EXPECT_EQ(second.outcome, Outcome::kMatchAfterRecopy);
+  EXPECT_EQ(second.pieces_locked, 1) << "only the piece holding the difference is locked";
+  EXPECT_EQ(second.recopied_rows, 250) << "and only it is re-copied";
+  EXPECT_EQ(second.source_rows, 1000) << "the chunk's own counts stay on the record";
+  EXPECT_EQ(second.upper, "2000");
+  // Before the re-check, before each of the 4 pieces, before the differing
+  // piece's locked compare and before its locked compare after the re-copy.
+  EXPECT_EQ(catch_up.calls, 7);
+  EXPECT_EQ(Fingerprint(T(), "id, v", "0"), Fingerprint(Shadow(), "id, v", "0"));
+
+  // A piece that stays different makes its chunk a mismatch.
+  auto bad = Connect();
+  FunctionCatchUp corrupting([&] {
+    return bad->Execute("UPDATE " + Shadow() + " SET v = 'wrong' WHERE id = 1600");
+  });
+  Exec("UPDATE " + Shadow() + " SET v = 'wrong' WHERE id = 1600");
+  CollectingChecksumObserver checked_again;
+  executor::ChunkChecksum failing(*conn, info, corrupting, throttle, checked_again,
+                                  SystemClock::Instance(), executor::RealSleeper::Instance(), config);
+  auto failed = failing.Run();
+  ASSERT_TRUE(failed.ok()) << failed.status().ToString();
+  EXPECT_FALSE(failed->passed);
+  ASSERT_EQ(failed->mismatches.size(), 1u);
+  EXPECT_EQ(failed->mismatches[0].upper, "2000");
+  EXPECT_EQ(failed->mismatches[0].pieces_locked, 1);
+}
+
 TEST_F(CopierTest, ChecksumTrailChecksOnlyWhatIsCopiedAndOnlyWhenAllowed) {
   Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, v VARCHAR(20))");
   Exec("INSERT INTO " + T() + " SELECT seq, CONCAT('v', seq) FROM seq_1_to_3000");
