@@ -44,7 +44,8 @@ void ImpactGovernor::Before(int64_t ms, int64_t statements) {
   busy_ = true;
   reference_rate_ = rate;
   reference_ = Reference::kNone;
-  since_reference_ms_ = 0;
+  since_reference_ms_ =
+      std::max<int64_t>(config_.reference_every_ms - config_.first_reference_after_ms, 0);
 }
 
 void ImpactGovernor::ChunkWindow(int64_t ms, int64_t statements) {

@@ -138,6 +138,16 @@ TEST(ImpactGovernorTest, TheRateBeforeTheCopyIsTheFirstReference) {
   EXPECT_EQ(governor.NextRest(100), 0) << "no reference rest before the first chunk";
   governor.ChunkWindow(100, 400);
   EXPECT_EQ(governor.NextRest(100), std::llround(config.initial_rest_ratio * 100));
+  // The first reference rest comes first_reference_after_ms after the rate
+  // before, not reference_every_ms, and a higher rate there raises the reference.
+  for (int64_t copied = 200; copied < config.first_reference_after_ms; copied += 200) {
+    governor.RestWindow(100, 400);
+    governor.ChunkWindow(100, 400);
+    EXPECT_NE(governor.NextRest(100), config.settle_ms) << "too early, at " << copied << " ms";
+  }
+  governor.RestWindow(100, 400);
+  ASSERT_TRUE(TakeReferenceRest(governor, config, 5000));
+  EXPECT_NEAR(*governor.reference_rate(), 5000, 1e-9);
 
   ImpactGovernor idle(config);
   idle.Before(250, 10);  // 40 a second: idle, full speed
