@@ -11,12 +11,12 @@ tab-separated), then "--".
 
 Why one connection and counters by default: the benchmark's first sampler ran
 a new client process for an INNODB_LOCK_WAITS query every 0.5 s, and that alone
-cost the sysbench load 16-24% of its TPS on the 2-core sandbox (measured in
-alternating 20 s phases; a client that only ran SELECT 1 cost as much). It ran
-during lockstep's migrations only, so pt-osc was not charged for it. The
-counters cost one status read a second and are sampled for both tools; the
-detail query over the kept connection still cost 7-10%, so it is opt-in
-(LOCK_DETAIL=1 in sandbox/bench/executor)."""
+cost the sysbench load 9-26% of its TPS, 18% on average, on the 2-core sandbox
+(three pairs of alternating 20 s phases; a client that only ran SELECT 1 cost
+12-24%). It ran during lockstep's migrations only, so pt-osc was not charged
+for it. The counters cost one status read a second and are sampled for both
+tools; the detail query over the kept connection still cost 9-10%, so it is
+opt-in (LOCK_DETAIL=1 in sandbox/bench/executor)."""
 import signal
 import subprocess
 import sys
