@@ -122,6 +122,23 @@ class CopierTest : public ::testing::Test {
                  ", CONCAT(" + nulls + ")))), 0)) FROM " + table);
   }
 
+  // A checksum whose "applier" writes a wrong value into row `id` of the
+  // shadow at every catch-up: that row's chunk stays different.
+  Result<executor::ChecksumVerdict> ChecksumWithAStuckRow(const ShadowTableInfo& info, Connection& conn,
+                                                          const executor::ChunkChecksumConfig& config,
+                                                          int id) {
+    const std::string corrupt =
+        "UPDATE " + Shadow() + " SET v = 'wrong' WHERE id = " + std::to_string(id);
+    Exec(corrupt);
+    auto bad = Connect();
+    FunctionCatchUp corrupting([&] { return bad->Execute(corrupt); });
+    executor::NoThrottle throttle;
+    CollectingChecksumObserver checked;
+    executor::ChunkChecksum checksum(conn, info, corrupting, throttle, checked, SystemClock::Instance(),
+                                     executor::RealSleeper::Instance(), config);
+    return checksum.Run();
+  }
+
   static RowCopierConfig SmallChunks(int64_t rows) {
     RowCopierConfig c;
     c.chunk = ChunkSizerConfig{500, rows, rows, rows};
@@ -540,15 +557,7 @@ TEST_F(CopierTest, ChecksumFindsCorruptionRecopiesTheChunkAndPasses) {
   EXPECT_EQ(Fingerprint(T(), "id, v, w", "ISNULL(w)"), Fingerprint(Shadow(), "id, v, w", "ISNULL(w)"));
 
   // An "applier" that keeps writing a wrong value: the chunk stays different.
-  Exec("UPDATE " + Shadow() + " SET v = 'wrong' WHERE id = 42");
-  auto bad = Connect();
-  FunctionCatchUp corrupting([&] {
-    return bad->Execute("UPDATE " + Shadow() + " SET v = 'wrong' WHERE id = 42");
-  });
-  CollectingChecksumObserver checked_again;
-  executor::ChunkChecksum failing(*conn, info, corrupting, throttle, checked_again,
-                                  SystemClock::Instance(), executor::RealSleeper::Instance(), config);
-  auto failed = failing.Run();
+  auto failed = ChecksumWithAStuckRow(info, *conn, config, 42);
   ASSERT_TRUE(failed.ok()) << failed.status().ToString();
   EXPECT_FALSE(failed->passed);
   ASSERT_EQ(failed->mismatches.size(), 1u);
@@ -592,15 +601,7 @@ TEST_F(CopierTest, AChunkStillDifferentIsLockedOnlyWhereItDiffers) {
   EXPECT_EQ(Fingerprint(T(), "id, v", "0"), Fingerprint(Shadow(), "id, v", "0"));
 
   // A piece that stays different makes its chunk a mismatch.
-  auto bad = Connect();
-  FunctionCatchUp corrupting([&] {
-    return bad->Execute("UPDATE " + Shadow() + " SET v = 'wrong' WHERE id = 1600");
-  });
-  Exec("UPDATE " + Shadow() + " SET v = 'wrong' WHERE id = 1600");
-  CollectingChecksumObserver checked_again;
-  executor::ChunkChecksum failing(*conn, info, corrupting, throttle, checked_again,
-                                  SystemClock::Instance(), executor::RealSleeper::Instance(), config);
-  auto failed = failing.Run();
+  auto failed = ChecksumWithAStuckRow(info, *conn, config, 1600);
   ASSERT_TRUE(failed.ok()) << failed.status().ToString();
   EXPECT_FALSE(failed->passed);
   ASSERT_EQ(failed->mismatches.size(), 1u);

@@ -95,6 +95,21 @@ class CutoverTest : public ::testing::Test {
                                             config);
   }
 
+  // t with 1000 rows, copied to _t_new, and a session whose open transaction
+  // has read _t_new (it holds _t_new's metadata lock until it ends); null
+  // when a step failed.
+  std::unique_ptr<Connection> ShadowReadInAnOpenTransaction() {
+    Exec("CREATE TABLE " + T() + " (id BIGINT PRIMARY KEY, v INT)");
+    Exec("INSERT INTO " + T() + " SELECT seq, seq FROM seq_1_to_1000");
+    ShadowAndCopy("ADD COLUMN extra INT");
+    auto reader = Connect();
+    if (!reader->Execute("START TRANSACTION").ok() ||
+        !reader->Query("SELECT COUNT(*) FROM " + Q(info_.shadow_table)).ok()) {
+      return nullptr;
+    }
+    return reader;
+  }
+
   // An insert into t from a fresh session that waits at most 1 s for locks.
   Status TryInsert(int64_t id) {
     auto c = Connect();
@@ -217,14 +232,10 @@ TEST_F(CutoverTest, ConcurrentWritersLoseNothingAndItTakesUnderASecond) {
 }
 
 TEST_F(CutoverTest, RenameQueuedBehindAShadowLockIsCaughtAndReleased) {
-  Exec("CREATE TABLE " + T() + " (id BIGINT PRIMARY KEY, v INT)");
-  Exec("INSERT INTO " + T() + " SELECT seq, seq FROM seq_1_to_1000");
-  ShadowAndCopy("ADD COLUMN extra INT");
   // An open transaction that has read _t_new: the RENAME would wait for it on
   // _t_new, not on t, and an unlock then would let writes into the old t.
-  auto rogue = Connect();
-  ASSERT_TRUE(rogue->Execute("START TRANSACTION").ok());
-  ASSERT_TRUE(rogue->Query("SELECT COUNT(*) FROM " + Q(info_.shadow_table)).ok());
+  auto rogue = ShadowReadInAnOpenTransaction();
+  ASSERT_NE(rogue, nullptr);
 
   FunctionDrain drain;
   auto session = Session(drain);
@@ -248,15 +259,11 @@ TEST_F(CutoverTest, RenameQueuedBehindAShadowLockIsCaughtAndReleased) {
 }
 
 TEST_F(CutoverTest, AShadowLockHeldForAMomentIsWaitedOut) {
-  Exec("CREATE TABLE " + T() + " (id BIGINT PRIMARY KEY, v INT)");
-  Exec("INSERT INTO " + T() + " SELECT seq, seq FROM seq_1_to_1000");
-  ShadowAndCopy("ADD COLUMN extra INT");
   // A holder of _t_new's metadata lock that lets go 100 ms after the RENAME
   // queues behind it, as InnoDB's purge does: within the grace, the attempt
   // goes on and t is renamed at the first try.
-  auto holder = Connect();
-  ASSERT_TRUE(holder->Execute("START TRANSACTION").ok());
-  ASSERT_TRUE(holder->Query("SELECT COUNT(*) FROM " + Q(info_.shadow_table)).ok());
+  auto holder = ShadowReadInAnOpenTransaction();
+  ASSERT_NE(holder, nullptr);
   std::thread release([&] {
     auto monitor = Connect();
     for (int i = 0; i < 5000; ++i) {  // until the RENAME waits
