@@ -1,7 +1,5 @@
 #include "executor/verify/chunk_checksum.h"
 
-#include <functional>
-
 #include <algorithm>
 
 #include "db/cutover_sql.h"
