@@ -63,12 +63,6 @@ struct CutoverConfig {
   int64_t lock_wait_ms = 500;             // the lock budget's lock_wait_ms
   int64_t drain_timeout_ms = 3000;        // the applier must reach the lock's position in this
   int64_t rename_queue_timeout_ms = 1000; // the RENAME must be seen queued in this
-  // A RENAME queued behind a lock on _t_new is looked at again for this long
-  // (t stays locked) before the attempt is released: InnoDB's purge holds a
-  // table's metadata lock for a moment while it purges that table's undo,
-  // and under load the applier's updates of _t_new give it plenty (run s10b:
-  // an attempt released for a holder with no transaction, 0.9 s of retry).
-  int64_t shadow_lock_grace_ms = 200;
   unsigned rename_lock_wait_s = 10;       // bounds a RENAME stuck after the unlock
   int64_t poll_ms = 1;
 };

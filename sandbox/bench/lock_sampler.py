@@ -41,7 +41,7 @@ def main():
         sys.exit("usage: lock_sampler.py PORT [--detail]")
     port, detail = sys.argv[1], "--detail" in sys.argv[2:]
     client = subprocess.Popen(
-        ["mariadb", "--no-defaults", "-h127.0.0.1", "-P" + port, "-uroot", "-N", "-B", "-n"],
+        ["mariadb", "--no-defaults", "--force", "-h127.0.0.1", "-P" + port, "-uroot", "-N", "-B", "-n"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
@@ -68,8 +68,11 @@ def main():
             tick += 1
             time.sleep(period)
     finally:
-        client.stdin.close()
-        client.wait(timeout=5)
+        try:  # the client may have gone first: it shares the process group
+            client.stdin.close()
+            client.wait(timeout=5)
+        except (BrokenPipeError, subprocess.TimeoutExpired):
+            client.kill()
 
 
 if __name__ == "__main__":

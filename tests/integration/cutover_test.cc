@@ -258,37 +258,6 @@ TEST_F(CutoverTest, RenameQueuedBehindAShadowLockIsCaughtAndReleased) {
   EXPECT_EQ(retry->state(), CutoverState::kCommitted);
 }
 
-TEST_F(CutoverTest, AShadowLockHeldForAMomentIsWaitedOut) {
-  // A holder of _t_new's metadata lock that lets go 100 ms after the RENAME
-  // queues behind it, as InnoDB's purge does: within the grace, the attempt
-  // goes on and t is renamed at the first try.
-  auto holder = ShadowReadInAnOpenTransaction();
-  ASSERT_NE(holder, nullptr);
-  std::thread release([&] {
-    auto monitor = Connect();
-    for (int i = 0; i < 5000; ++i) {  // until the RENAME waits
-      auto waiting = monitor->QueryValue(
-          "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE 'RENAME TABLE%' "
-          "AND STATE = 'Waiting for table metadata lock'");
-      if (waiting.ok() && waiting->value_or("0") != "0") break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(1));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    (void)holder->Execute("COMMIT");
-  });
-  FunctionDrain drain;
-  CutoverConfig config;
-  config.shadow_lock_grace_ms = 1000;
-  auto session = Session(drain, config);
-  Status prepared = session->Prepare();
-  Status commit = prepared.ok() ? session->Commit() : prepared;
-  release.join();
-  ASSERT_TRUE(commit.ok()) << commit.ToString();
-  EXPECT_EQ(session->state(), CutoverState::kCommitted);
-  EXPECT_EQ(Value("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'cuttest' "
-                  "AND TABLE_NAME = '" + table_ + "' AND COLUMN_NAME = 'extra'"), "1");
-}
-
 TEST_F(CutoverTest, LongTransactionMakesItFailFastAndWritesGoOn) {
   Exec("CREATE TABLE " + T() + " (id BIGINT PRIMARY KEY, v INT, w INT)");
   Exec("INSERT INTO " + T() + " SELECT seq, seq, 0 FROM seq_1_to_1000");

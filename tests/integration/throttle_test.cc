@@ -217,17 +217,22 @@ TEST_F(ThrottleTest, TheRateBeforeIsMeasuredAtLengthOnlyOnABusyServer) {
   // An application: a session asking as fast as it can.
   std::atomic<bool> stop{false};
   std::atomic<int64_t> asked{0};
+  auto session = Dc(1);
+  ASSERT_NE(session, nullptr);
   std::thread app([&] {
-    auto session = Dc(1);
     while (!stop) {
       if (!session->QueryValue("SELECT 1").ok()) return;
       ++asked;
     }
   });
-  while (asked < 100) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (asked < 100 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   auto busy = measure();
   stop = true;
   app.join();
+  ASSERT_GE(asked.load(), 100) << "the application's session did not get going";
   ASSERT_TRUE(busy.ok()) << busy.status().ToString();
   EXPECT_GE(busy->ms, 1500) << "a busy server is measured for measure_before_busy_ms";
   EXPECT_LT(busy->ms, 3000);
