@@ -76,7 +76,7 @@ struct ImpactGovernorConfig {
   int64_t reference_every_ms = 15000;
   // The first reference rest after the rate before (Before()) comes this
   // early: the rate before was measured just after lockstep planned and
-  // came 15-22% under the application's rate in the minute before (runs
+  // came 16-22% under the application's rate in the minute before (runs
   // s10a-c), and a rest can raise the reference at once, while at the first
   // 15 s mark more than half of a 2M-row copy had run against the low one.
   int64_t first_reference_after_ms = 3000;

@@ -40,9 +40,7 @@ Result<CopyThrottle::RateSample> CopyThrottle::MeasureRateBefore(Connection& pro
                                                                  const CopyThrottleConfig& config) {
   LOCKSTEP_ASSIGN_OR_RETURN(RateSample sample,
                             MeasureRate(probe, clock, sleeper, config.measure_before_ms));
-  const bool busy = sample.ms > 0 && 1000.0 * static_cast<double>(sample.statements) /
-                                             static_cast<double>(sample.ms) >=
-                                         config.governor.busy_statements_per_s;
+  const bool busy = sample.PerSecond() >= config.governor.busy_statements_per_s;
   if (!busy || config.measure_before_busy_ms <= sample.ms) return sample;
   LOCKSTEP_ASSIGN_OR_RETURN(RateSample more,
                             MeasureRate(probe, clock, sleeper, config.measure_before_busy_ms - sample.ms));

@@ -74,6 +74,9 @@ class CopyThrottle final : public executor::Throttler {
   struct RateSample {
     int64_t ms = 0;
     int64_t statements = 0;
+    double PerSecond() const {
+      return ms > 0 ? 1000.0 * static_cast<double>(statements) / static_cast<double>(ms) : 0;
+    }
   };
   static Result<RateSample> MeasureRate(Connection& probe, const Clock& clock,
                                         executor::Sleeper& sleeper, int64_t ms);

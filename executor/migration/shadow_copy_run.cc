@@ -271,12 +271,9 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     LOCKSTEP_ASSIGN_OR_RETURN(rate_before, CopyThrottle::MeasureRateBefore(
                                                *ddl_conn, clock_, executor::RealSleeper::Instance(),
                                                config_.throttle));
-    const double rate = rate_before->ms > 0 ? 1000.0 * static_cast<double>(rate_before->statements) /
-                                                  static_cast<double>(rate_before->ms)
-                                            : 0;
-    if (rate >= config_.throttle.governor.busy_statements_per_s) {
+    if (rate_before->PerSecond() >= config_.throttle.governor.busy_statements_per_s) {
       DcLogger(dc_.name)->info("the application before the migration: {:.0f} statements/s over {} ms",
-                               rate, rate_before->ms);
+                               rate_before->PerSecond(), rate_before->ms);
     }
   }
   // Creates _t_new, or checks that an earlier run's is exactly what this
