@@ -66,6 +66,23 @@ GtidPosition GtidPosition::Highest(const std::vector<Gtid>& gtids) {
   return highest;
 }
 
+std::vector<Gtid> GtidPosition::Gtids() const {
+  std::vector<Gtid> out;
+  out.reserve(by_domain_.size());
+  for (const auto& [domain, gtid] : by_domain_) out.push_back(gtid);
+  return out;
+}
+
+int64_t GtidPosition::CountAhead(const GtidPosition& from) const {
+  int64_t ahead = 0;
+  for (const auto& [domain, head] : by_domain_) {
+    const auto done = from.Find(domain);
+    const uint64_t seq = done ? done->seq_no : 0;
+    if (head.seq_no > seq) ahead += static_cast<int64_t>(head.seq_no - seq);
+  }
+  return ahead;
+}
+
 std::optional<Gtid> GtidPosition::Find(uint32_t domain_id) const {
   auto it = by_domain_.find(domain_id);
   if (it == by_domain_.end()) return std::nullopt;

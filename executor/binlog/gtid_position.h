@@ -30,6 +30,11 @@ class GtidPosition {
   void Advance(const Gtid& gtid);
 
   std::optional<Gtid> Find(uint32_t domain_id) const;
+  // The last GTID of every domain, by domain (any id up to 2^32-1).
+  std::vector<Gtid> Gtids() const;
+  // Transactions here beyond `from`, summed over every domain: how far a
+  // reader at `from` is behind a binlog at this position.
+  int64_t CountAhead(const GtidPosition& from) const;
   bool empty() const { return by_domain_.empty(); }
   // Whether every domain of `other` is here, at least to its sequence number.
   bool Covers(const GtidPosition& other) const;

@@ -12,18 +12,22 @@ Status CheckBinlogHolds(Connection& conn, const std::string& position) {
   LOCKSTEP_ASSIGN_OR_RETURN(auto start, conn.QueryValue(sql::BinlogGtidPosAtStart(oldest)));
   LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition held, binlog::GtidPosition::Parse(start.value_or("")));
   LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition wanted, binlog::GtidPosition::Parse(position));
-  for (uint32_t domain = 0; domain < 1024; ++domain) {
-    auto first = held.Find(domain);
-    if (!first) continue;
-    auto want = wanted.Find(domain);
-    if (!want || want->seq_no < first->seq_no) {
-      return Status::FailedPrecondition(
-          "the binlog no longer holds position " + position + " (the oldest binlog, " + oldest +
-          ", starts after " + first->ToString() + "): the migration cannot resume from its "
-          "checkpoint; abort it and start again");
-    }
+  if (std::optional<binlog::Gtid> first = FirstGtidNotHeld(held, wanted)) {
+    return Status::FailedPrecondition(
+        "the binlog no longer holds position " + position + " (the oldest binlog, " + oldest +
+        ", starts after " + first->ToString() + "): the migration cannot resume from its "
+        "checkpoint; abort it and start again");
   }
   return Status::Ok();
+}
+
+std::optional<binlog::Gtid> FirstGtidNotHeld(const binlog::GtidPosition& oldest_start,
+                                              const binlog::GtidPosition& wanted) {
+  for (const binlog::Gtid& first : oldest_start.Gtids()) {
+    auto want = wanted.Find(first.domain_id);
+    if (!want || want->seq_no < first.seq_no) return first;
+  }
+  return std::nullopt;
 }
 
 }  // namespace lockstep

@@ -205,5 +205,17 @@ TEST(GtidPositionTest, ParseAndFormat) {
   EXPECT_FALSE(GtidPosition::Parse("1-1-1,").ok());
 }
 
+// Domain ids run to 2^32-1: a domain of 1024 or above counts like any other.
+TEST(GtidPositionTest, CountAheadSumsEveryDomain) {
+  auto head = *GtidPosition::Parse("0-1-50,7-7-20,1024-3-9,4000000000-4-5");
+  EXPECT_EQ(head.CountAhead(*GtidPosition::Parse("0-1-40,7-7-20")), 10 + 0 + 9 + 5);
+  EXPECT_EQ(head.CountAhead(head), 0);
+  EXPECT_EQ(head.CountAhead(*GtidPosition::Parse("")), 50 + 20 + 9 + 5);
+  // A reader ahead in one domain does not cancel another domain's backlog.
+  EXPECT_EQ(head.CountAhead(*GtidPosition::Parse("0-1-60,1024-3-1")), 20 + 8 + 5);
+  ASSERT_EQ(head.Gtids().size(), 4u);
+  EXPECT_EQ(head.Gtids().back(), (Gtid{4000000000u, 4, 5}));
+}
+
 }  // namespace
 }  // namespace lockstep::binlog
