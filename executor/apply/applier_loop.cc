@@ -223,17 +223,73 @@ void ApplierLoop::CoalesceReads(std::chrono::steady_clock::time_point& last_chec
   last_check = std::chrono::steady_clock::now();
 }
 
+namespace {
+
+// The primary keys of up to ten rows of a batch, for the DBA.
+std::string SomeKeys(const NetChanges& net) {
+  std::string out;
+  size_t n = 0;
+  for (const auto& [key, row] : net) {
+    if (n++ == 10) return out + ", ...";
+    std::string tuple;
+    for (const auto& literal : key) tuple += (tuple.empty() ? "" : ", ") + literal;
+    out += (out.empty() ? "(" : ", (") + tuple + ")";
+  }
+  return out;
+}
+
+}  // namespace
+
 void ApplierLoop::Apply() {
+  // A batch that hit a duplicate of _t_new's new unique key: it may hold an
+  // older state of one row while the copy already wrote a newer state of
+  // another (a value moved between rows). It is applied again under the next
+  // batch, whose newer states win; only a duplicate that outlives the
+  // binlog's later changes (the reader has nothing newer for kQuietMs) is
+  // one of the data, and stops the applier with its keys.
+  constexpr auto kQuietMs = std::chrono::milliseconds(3000);
+  // Under a load that never pauses: a duplicate that every newer state for
+  // this long has not resolved.
+  constexpr auto kLongestDeferral = std::chrono::seconds(30);
+  std::optional<Work> deferred;
+  std::chrono::steady_clock::time_point deferred_since;
+  Status deferred_error;
   while (true) {
     Work work;
     {
       std::unique_lock lock(mu_);
-      queue_cv_.wait(lock, [&] { return !queue_.empty() || reader_done_ || !error_.ok(); });
-      if (!error_.ok() || queue_.empty()) break;  // failed, or read and applied everything
-      work = std::move(queue_.front());
-      queue_.pop_front();
+      auto ready = [&] { return !queue_.empty() || reader_done_ || !error_.ok(); };
+      if (deferred) {
+        queue_cv_.wait_for(lock, std::chrono::milliseconds(200), ready);
+      } else {
+        queue_cv_.wait(lock, ready);
+      }
+      if (!error_.ok()) break;
+      // Stopping: a deferred batch stays unapplied, its position unrecorded.
+      if (queue_.empty() && (!deferred || reader_done_)) break;
+      const auto deferred_for = std::chrono::steady_clock::now() - deferred_since;
+      if (deferred && (deferred_for >= kLongestDeferral || (queue_.empty() && deferred_for >= kQuietMs))) {
+        lock.unlock();
+        Fail(deferred_error.WithContext(
+              "the duplicate outlived every later change the binlog holds, so it is one of the "
+              "data: the new unique key does not hold; lockstep stops rather than drop rows "
+              "(rows with primary key " + SomeKeys(deferred->net) + ")"));
+        break;
+      }
+      if (queue_.empty()) {
+        work.position_after = deferred->position_after;  // retried alone
+      } else {
+        work = std::move(queue_.front());
+        queue_.pop_front();
+      }
       applying_ = true;
       queue_cv_.notify_all();  // room for the reader
+    }
+    if (deferred) {
+      // The newer batch's states win; the position is the newer batch's.
+      for (auto& [key, row] : work.net) deferred->net.insert_or_assign(key, std::move(row));
+      work.net = std::move(deferred->net);
+      deferred.reset();
     }
     if (!work.net.empty()) {
       // The reader left out what was the copy's when it read each
@@ -246,11 +302,23 @@ void ApplierLoop::Apply() {
       }
       netted_left_to_copy_ += std::erase_if(
           work.net, [&](const auto& entry) { return LeftToCopy(entry.first, frontier); });
+      std::optional<NetChanges> kept;
+      if (applier_.may_collide()) kept = work.net;
       Status applied = applier_.Apply(std::move(work.net));
+      if (!applied.ok() && applied.server_errno() == 1062 && kept) {
+        if (deferred_error.ok()) deferred_since = std::chrono::steady_clock::now();
+        deferred_error = applied;
+        deferred = Work{std::move(*kept), std::move(work.position_after)};
+        std::lock_guard lock(mu_);
+        applying_ = false;
+        queue_cv_.notify_all();
+        continue;
+      }
       if (!applied.ok()) {
         Fail(applied);
         break;
       }
+      deferred_error = Status::Ok();
       rows_applied_ = applier_.rows_applied();
       batches_split_ = applier_.batches_split();
     }

@@ -170,10 +170,10 @@ Status ChangeApplier::ApplyPart(Connection* conn, const Part& part) const {
     if (!last.IsDbError() || !IsRetryableError(last.server_errno())) break;
   }
   if (last.IsDbError() && last.server_errno() == 1062) {
-    return Status::FailedPrecondition(
-        "applying a change to " + target_.shadow + " hit a duplicate key: the new unique key "
-        "does not hold for the live data; lockstep stops rather than drop rows (" +
-        last.message() + ")");
+    // Kept a DbError 1062: the loop decides whether the data or only this
+    // batch's age is to blame (ApplierLoop::Apply).
+    return last.WithContext("applying a change to " + target_.shadow + " hit a duplicate of its new "
+                            "unique key");
   }
   return last;
 }

@@ -49,6 +49,9 @@ class ChangeApplier {
   [[nodiscard]] Status Apply(NetChanges net);
 
   uint64_t rows_applied() const { return rows_applied_; }
+  // Whether _t_new has a unique key besides the primary key, so that a batch
+  // can collide with a newer state of another row (error 1062).
+  bool may_collide() const { return !mapping_.key_is_only_unique; }
   // Batches split over more than one session.
   uint64_t batches_split() const { return batches_split_; }
 

@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "executor/apply/ddl_targets.h"
 #include "executor/copy/key_span.h"
 
 namespace lockstep {
@@ -18,10 +19,6 @@ int CompareLiteral(const std::string& a, const std::string& b) {
   return a.compare(b);
 }
 
-bool IsIdentifierChar(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
-}
-
 }  // namespace
 
 bool IsIntegerLiteral(const std::string& s) {
@@ -31,24 +28,6 @@ bool IsIntegerLiteral(const std::string& s) {
     if (s[i] < '0' || s[i] > '9') return false;
   }
   return true;
-}
-
-bool StatementChangesTable(std::string_view text, std::string_view table) {
-  std::string verb;
-  for (char c : text.substr(0, 16)) verb += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  const bool ddl = verb.rfind("ALTER", 0) == 0 || verb.rfind("DROP", 0) == 0 ||
-                   verb.rfind("RENAME", 0) == 0 || verb.rfind("TRUNCATE", 0) == 0;
-  if (!ddl || table.empty()) return false;
-  // lockstep's own statements name its artifacts (_t_new, _t_old).
-  if (text.find("_" + std::string(table) + "_") != std::string_view::npos) return false;
-  for (size_t at = text.find(table); at != std::string_view::npos; at = text.find(table, at + 1)) {
-    const size_t end = at + table.size();
-    if ((at == 0 || !IsIdentifierChar(text[at - 1])) &&
-        (end == text.size() || !IsIdentifierChar(text[end]))) {
-      return true;
-    }
-  }
-  return false;
 }
 
 bool KeyOrder::operator()(const std::vector<std::string>& a, const std::vector<std::string>& b) const {
@@ -102,20 +81,73 @@ Status ChangeNetter::CheckWidth(const binlog::Row& row, const binlog::Transactio
       trx.gtid.ToString() + "): the table changed during the migration");
 }
 
-Status ChangeNetter::Add(binlog::Transaction& trx, const std::optional<CopyFrontier>& frontier,
-                         NetBatch& batch) {
+Status ChangeNetter::CheckStatements(const binlog::Transaction& trx) const {
   for (const auto& st : trx.statements) {
-    if (StatementChangesTable(st.text, target_.table)) {
+    if (StatementChangesTable(st.text, st.schema, target_.schema, target_.table)) {
       return Status::FailedPrecondition("the table was changed by another statement during the "
                                         "migration (" + trx.gtid.ToString() + "): " +
                                         st.text.substr(0, 200));
     }
+    if (StatementWritesTable(st.text, st.schema, target_.schema, target_.table)) {
+      return Status::FailedPrecondition(
+          "a write to " + target_.table + " was logged as a statement (binlog_format=STATEMENT or "
+          "MIXED in that session, " + trx.gtid.ToString() + "): its rows cannot be applied "
+          "exactly; the migration stops. Keep binlog_format=ROW for every session writing to "
+          "the table: " + st.text.substr(0, 200));
+    }
   }
+  return Status::Ok();
+}
+
+Status ChangeNetter::CheckExact(const binlog::Transaction& trx, const binlog::RowChange& change) {
+  if (trx.xa_prepared) {
+    return Status::FailedPrecondition(
+        "an XA transaction wrote to " + target_.table + " (" + trx.gtid.ToString() +
+        "): at XA PREPARE the binlog cannot tell whether it will commit, so its rows cannot be "
+        "applied exactly; the migration stops. Run it again when no XA transaction writes "
+        "the table");
+  }
+  if (change.table.get() != last_checked_map_) {
+    if (!pinned_columns_) {
+      pinned_columns_ = change.table->columns;
+    } else if (change.table->columns != *pinned_columns_) {
+      return Status::FailedPrecondition(
+          "a TABLE_MAP of " + target_.table + " (" + trx.gtid.ToString() + ") describes other "
+          "columns than the table had when this applier started: the table changed during the "
+          "migration");
+    }
+    last_checked_map_ = change.table.get();
+  }
+  if (change.after_present) {
+    return Status::FailedPrecondition(
+        "a row image of " + target_.table + " without every column (binlog_row_image=MINIMAL or "
+        "NOBLOB in that session, " + trx.gtid.ToString() + "): the row's other columns are not "
+        "in the binlog, so it cannot be applied exactly; the migration stops. Keep "
+        "binlog_row_image=FULL for every session writing to the table");
+  }
+  if (change.before_present) {
+    for (size_t pos : mapping_.key_positions) {
+      const size_t column = mapping_.columns[pos].source_position;
+      if (column >= change.before_present->size() || !(*change.before_present)[column]) {
+        return Status::FailedPrecondition(
+            "a before image of " + target_.table + " (" + trx.gtid.ToString() + ") lacks the "
+            "primary key column " + mapping_.columns[pos].source_name + ": the row it changed "
+            "cannot be found; the migration stops");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status ChangeNetter::Add(binlog::Transaction& trx, const std::optional<CopyFrontier>& frontier,
+                         NetBatch& batch) {
+  LOCKSTEP_RETURN_IF_ERROR(CheckStatements(trx));
   for (auto& change : trx.changes) {
     if (change.table == nullptr || change.table->schema != target_.schema ||
         change.table->table != target_.table) {
       continue;
     }
+    LOCKSTEP_RETURN_IF_ERROR(CheckExact(trx, change));
     ++events_seen_;
     if (change.before) {
       LOCKSTEP_RETURN_IF_ERROR(CheckWidth(*change.before, trx));

@@ -23,12 +23,6 @@
 
 namespace lockstep {
 
-// Whether a statement of the binlog changes `table`'s shape under the
-// applier's feet: an ALTER, DROP, RENAME or TRUNCATE naming it (as a whole
-// identifier, anywhere in the statement: conservative). lockstep's own
-// statements, which name its artifacts (_t_new, _t_old), do not count.
-bool StatementChangesTable(std::string_view text, std::string_view table);
-
 struct ApplierTarget {
   std::string schema;
   std::string table;   // t
@@ -101,9 +95,18 @@ class ChangeNetter {
  private:
   RowKey RenderKey(const binlog::Row& row) const;
   Status CheckWidth(const binlog::Row& row, const binlog::Transaction& trx) const;
+  // Stops on anything of t that cannot be applied exactly: a TABLE_MAP
+  // unlike the first one read, an image without a column the applier needs,
+  // a write in statement format, an XA transaction.
+  Status CheckExact(const binlog::Transaction& trx, const binlog::RowChange& change);
+  Status CheckStatements(const binlog::Transaction& trx) const;
 
   ApplierTarget target_;
   RowImageMapping mapping_;
+  // The columns of t's first TABLE_MAP this applier read; every later one
+  // must equal them (a DDL of t the statement check missed shows here).
+  std::optional<std::vector<binlog::ColumnInfo>> pinned_columns_;
+  const binlog::TableMap* last_checked_map_ = nullptr;
   uint64_t events_seen_ = 0;
   uint64_t rows_left_to_copy_ = 0;
 };

@@ -40,6 +40,11 @@ struct RowChange {
   std::shared_ptr<const TableMap> table;  // schema, table and column types
   std::optional<Row> before;              // update, delete
   std::optional<Row> after;               // insert, update
+  // Which columns an image holds, by position, when it does not hold them all
+  // (binlog_row_image MINIMAL or NOBLOB); null for a full image. An absent
+  // column reads as NULL in the Row: only this tells it from a real NULL.
+  std::shared_ptr<const std::vector<bool>> before_present;
+  std::shared_ptr<const std::vector<bool>> after_present;
 };
 
 enum class EventKind {

@@ -75,6 +75,8 @@ struct ColumnInfo {
   uint16_t bits = 0;
   // From the TABLE_MAP's null bitmap.
   bool nullable = false;
+
+  bool operator==(const ColumnInfo&) const = default;
 };
 
 // How many metadata bytes a binlog type code uses in a TABLE_MAP (0, 1 or 2),

@@ -1,6 +1,8 @@
 #include "executor/binlog/row_image_decoder.h"
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "executor/binlog/byte_reader.h"
 #include "executor/binlog/column_decoder.h"
@@ -64,6 +66,16 @@ Status RowImageDecoder::Decode(RowChangeKind kind, std::string_view rows_part, b
     if (present_after != nullptr && BitSet(present_after, i)) after_cols.push_back(i);
   }
 
+  // Partial images (MINIMAL, NOBLOB) say which columns they hold.
+  auto presence = [&](const uint8_t* bitmap, size_t count) -> std::shared_ptr<const std::vector<bool>> {
+    if (bitmap == nullptr || count == ncols) return nullptr;
+    auto present = std::make_shared<std::vector<bool>>(ncols);
+    for (uint32_t i = 0; i < ncols; ++i) (*present)[i] = BitSet(bitmap, i);
+    return present;
+  };
+  const auto first_present = presence(present_before, before_cols.size());
+  const auto second_present = presence(present_after, after_cols.size());
+
   std::string inflated;
   ByteReader rows(r.position(), r.remaining());
   if (compressed) {
@@ -83,15 +95,19 @@ Status RowImageDecoder::Decode(RowChangeKind kind, std::string_view rows_part, b
     switch (kind) {
       case RowChangeKind::kInsert:
         change.after = std::move(first);
+        change.after_present = first_present;
         break;
       case RowChangeKind::kDelete:
         change.before = std::move(first);
+        change.before_present = first_present;
         break;
       case RowChangeKind::kUpdate: {
         Row second;
         LOCKSTEP_RETURN_IF_ERROR(DecodeImage(rows, *table, after_cols, &second));
         change.before = std::move(first);
         change.after = std::move(second);
+        change.before_present = first_present;
+        change.after_present = second_present;
         break;
       }
     }

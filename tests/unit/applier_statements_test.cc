@@ -5,6 +5,7 @@
 
 #include "db/apply_sql.h"
 #include "executor/apply/change_applier.h"
+#include "executor/apply/ddl_targets.h"
 #include "executor/apply/row_image_mapping.h"
 #include "planner/sql/create_table_parser.h"
 
@@ -52,19 +53,61 @@ TEST(ApplierStatementsTest, UpsertUpdatesEveryColumnButTheKey) {
 }
 
 TEST(ApplierStatementsTest, StatementsThatChangeTheTableNameItAsAWholeIdentifier) {
-  EXPECT_TRUE(StatementChangesTable("ALTER TABLE s ADD COLUMN x INT", "s"));
-  EXPECT_TRUE(StatementChangesTable("alter table `app`.`s` drop column n", "s"));
-  EXPECT_TRUE(StatementChangesTable("DROP TABLE app.s", "s"));
-  EXPECT_TRUE(StatementChangesTable("RENAME TABLE s TO s2", "s"));
-  EXPECT_TRUE(StatementChangesTable("TRUNCATE s", "s"));
-  // Other tables whose names contain the table's.
-  EXPECT_FALSE(StatementChangesTable("DROP TRIGGER apply.s_fails", "s"));
-  EXPECT_FALSE(StatementChangesTable("DROP TABLE sales", "s"));
-  EXPECT_FALSE(StatementChangesTable("ALTER TABLE users ADD INDEX (name)", "s"));
+  auto changes = [](std::string_view text) { return StatementChangesTable(text, "app", "app", "s"); };
+  EXPECT_TRUE(changes("ALTER TABLE s ADD COLUMN x INT"));
+  EXPECT_TRUE(changes("alter table `app`.`s` drop column n"));
+  EXPECT_TRUE(changes("DROP TABLE app.s"));
+  EXPECT_TRUE(changes("DROP TABLE IF EXISTS other, s"));
+  EXPECT_TRUE(changes("RENAME TABLE s TO s2"));
+  EXPECT_TRUE(changes("RENAME TABLE x TO y, s2 TO s"));
+  EXPECT_TRUE(changes("TRUNCATE s"));
+  EXPECT_TRUE(changes("TRUNCATE TABLE `s`"));
+  EXPECT_TRUE(changes("CREATE OR REPLACE TABLE s (id INT PRIMARY KEY)"));
+  EXPECT_TRUE(changes("CREATE UNIQUE INDEX u ON s (a)"));
+  EXPECT_TRUE(changes("DROP INDEX i ON app.s"));
+  EXPECT_TRUE(changes("CREATE DEFINER=`root`@`localhost` TRIGGER tr BEFORE INSERT ON s FOR EACH ROW SET @x = 1"));
+  // What the text check before let through: a leading comment, an index
+  // whose name contains _s_, a name in another case of quoting.
+  EXPECT_TRUE(changes("/* deploy 42 */ ALTER TABLE s ADD COLUMN x INT"));
+  EXPECT_TRUE(changes("-- hotfix\nALTER TABLE s ADD INDEX idx_s_a (a)"));
+  EXPECT_TRUE(changes("ALTER ONLINE IGNORE TABLE IF EXISTS `s` ADD INDEX `_s_x` (a)"));
+  // Other tables, in this or another schema.
+  EXPECT_FALSE(changes("DROP TRIGGER apply.s_fails"));
+  EXPECT_FALSE(changes("DROP TABLE sales"));
+  EXPECT_FALSE(changes("DROP TABLE other.s"));
+  EXPECT_FALSE(StatementChangesTable("ALTER TABLE s ADD COLUMN x INT", "other", "app", "s"));
+  EXPECT_FALSE(changes("ALTER TABLE users ADD INDEX (name)"));
+  EXPECT_FALSE(changes("ALTER TABLE users ADD FOREIGN KEY (s_id) REFERENCES s (id)"));
+  EXPECT_FALSE(changes("CREATE TABLE s_copy LIKE s"));
   // Not DDL, and lockstep's own statements.
-  EXPECT_FALSE(StatementChangesTable("INSERT INTO s VALUES (1)", "s"));
-  EXPECT_FALSE(StatementChangesTable("RENAME TABLE `t` TO `_t_old`, `_t_new` TO `t`", "t"));
-  EXPECT_FALSE(StatementChangesTable("DROP TABLE IF EXISTS `app`.`_t_new`", "t"));
+  EXPECT_FALSE(changes("INSERT INTO s VALUES (1)"));
+  EXPECT_FALSE(changes("RENAME TABLE `app`.`s` TO `app`.`_s_old`, `app`.`_s_new` TO `app`.`s`"));
+  EXPECT_FALSE(changes("CREATE TABLE `app`.`_s_new` LIKE `app`.`s`"));
+  EXPECT_FALSE(changes("DROP TABLE IF EXISTS `app`.`_s_new`"));
+  EXPECT_FALSE(changes("CREATE TABLE `app`.`_s_old` (lockstep_sentry TINYINT) COMMENT 'x'"));
+  // Not lexable: no target rather than a guess (the TABLE_MAP check remains).
+  EXPECT_FALSE(changes("ALTER TABLE 's"));
+}
+
+TEST(ApplierStatementsTest, DataChangesThatNameTheTableAreStatementFormatWrites) {
+  auto writes = [](std::string_view text) { return StatementWritesTable(text, "app", "app", "s"); };
+  EXPECT_TRUE(writes("INSERT INTO s VALUES (1)"));
+  EXPECT_TRUE(writes("/* app */ update `app`.`s` SET v = 2 WHERE id = 1"));
+  EXPECT_TRUE(writes("DELETE FROM s WHERE id = 3"));
+  EXPECT_TRUE(writes("REPLACE INTO app.s (id) VALUES (4)"));
+  EXPECT_TRUE(writes("INSERT INTO other SELECT * FROM s"));  // conservative
+  EXPECT_FALSE(writes("INSERT INTO sales VALUES (1)"));
+  EXPECT_FALSE(writes("INSERT INTO other.s VALUES (1)"));
+  EXPECT_TRUE(writes("UPDATE t SET s = 1"));  // conservative: a column named like the table
+  EXPECT_FALSE(writes("UPDATE t SET x.s = 1"));
+  EXPECT_FALSE(writes("ALTER TABLE s ADD COLUMN x INT"));
+  EXPECT_FALSE(writes("BEGIN"));
+}
+
+TEST(ApplierStatementsTest, DdlTargetsAreQualifiedWithTheStatementsSchema) {
+  EXPECT_EQ(DdlTargets("RENAME TABLE a TO b.c, `d` TO e", "db"),
+            (std::vector<TableName>{{"db", "a"}, {"b", "c"}, {"db", "d"}, {"db", "e"}}));
+  EXPECT_EQ(DdlTargets("SELECT 1", "db"), std::vector<TableName>{});
 }
 
 }  // namespace
