@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/failpoint.h"
 #include "db/cutover_sql.h"
 #include "db/sql.h"
 #include "executor/copy/key_span.h"
@@ -50,6 +51,14 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
   LOCKSTEP_ASSIGN_OR_RETURN(QueryResult status, conn_.Query(sql::TableStatus(info_.schema, info_.table)));
   progress.rows_total_estimate = std::stoll(status.Get(0, "TABLE_ROWS").value_or("0"));
 
+  // Rows above the watermark are the work of a process that died: a chunk
+  // copied but not checkpointed, and the changes its applier wrote there.
+  // Their states may be stale, and the copy below keeps rows it finds
+  // (INSERT IGNORE) while the applier leaves those keys to the copy: gone,
+  // the copy and the applier make them exact again. The applier holds until
+  // CopyStarting, so nothing of this process is deleted.
+  LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(after ? sql::DeleteAbove(layout.target, *after)
+                                               : sql::DeleteAll(layout.target)));
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> upper, ReadKey(conn_, sql::MaxKey(layout.source)));
   observer_.CopyStarting(after, upper);
   if (!upper) {  // t is empty: everything will come through the applier
@@ -105,6 +114,7 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
     progress.last_chunk_ms = elapsed;
     progress.done = last;
     after = std::move(end);
+    Failpoint("after_chunk_copied");  // crash tests: a chunk copied, its checkpoint not written
     LOCKSTEP_RETURN_IF_ERROR(observer_.ChunkCopied(progress));
     if (last) return outcome;
   }

@@ -152,6 +152,15 @@ std::string DeleteRange(const RangeTable& table, const KeyRange& range) {
          RangeCondition("", table.key, range);
 }
 
+std::string DeleteAbove(const RangeTable& table, const KeyTuple& after) {
+  return "DELETE FROM " + QualifiedName(table.schema, table.table) + " WHERE " +
+         KeyGreaterThan(table.key, after);
+}
+
+std::string DeleteAll(const RangeTable& table) {
+  return "DELETE FROM " + QualifiedName(table.schema, table.table);
+}
+
 std::string ChecksumValueExpression(const ChecksumValue& v) {
   std::string e = QuoteIdentifier(v.column);
   const int precision = std::clamp(v.precision, 1, 65);
