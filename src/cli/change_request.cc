@@ -12,14 +12,23 @@ namespace po = boost::program_options;
 namespace lockstep::cli {
 namespace {
 
-bool StartsWithAlter(const std::string& text) {
+// A whole statement is ALTER [ONLINE] [IGNORE] TABLE ...; anything else,
+// "ALTER COLUMN a SET DEFAULT 5" or "ALTER a DROP DEFAULT" among them, is a
+// clause of the ALTER TABLE that --table names.
+bool IsWholeAlterStatement(const std::string& text) {
   size_t i = 0;
-  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  std::string word;
-  while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
-    word += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i++])));
-  }
-  return word == "ALTER";
+  auto next_word = [&] {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    std::string word;
+    while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) {
+      word += static_cast<char>(std::toupper(static_cast<unsigned char>(text[i++])));
+    }
+    return word;
+  };
+  if (next_word() != "ALTER") return false;
+  std::string word = next_word();
+  while (word == "ONLINE" || word == "IGNORE") word = next_word();
+  return word == "TABLE";
 }
 
 // "2:5: msg" -> "1:5: msg": bare clauses were parsed after a one-line prefix.
@@ -100,7 +109,7 @@ int BuildChangeRequest(const po::variables_map& vars, const char* command, Comma
     source.column = alter->pos.column;
   } else {
     text = vars["alter"].as<std::string>();
-    const bool whole = StartsWithAlter(text);
+    const bool whole = IsWholeAlterStatement(text);
     if (!whole && table.empty()) {
       io.err << "lockstep " << command << ": --alter with bare clauses needs --table DB.TABLE\n";
       return kExitUsage;

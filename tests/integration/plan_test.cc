@@ -236,6 +236,50 @@ TEST_F(PlanTest, OwnForeignKeysBlockACopy) {
   EXPECT_EQ(Failures(p), (V{":triggers_foreign_keys"}));
 }
 
+// MariaDB refuses FULLTEXT keys on the probe's temporary table (1796): the
+// plan still comes, decided from the parsed clause, and says so.
+TEST_F(PlanTest, AFulltextKeyIsPlannedFromTheParsedClause) {
+  Plan p = MakePlanFor("ADD FULLTEXT INDEX fb (b)");
+  EXPECT_EQ(p.refusal_reason, "");
+  EXPECT_EQ(p.probe_error, "");
+  EXPECT_EQ(p.skew_class, SkewClass::kA);
+  EXPECT_EQ(p.strategy, Strategy::kCopy);
+  bool said = false;
+  for (const auto& r : p.skew_reasons) said = said || r.find("decided from the parsed clause") != std::string::npos;
+  EXPECT_TRUE(said) << ::testing::PrintToString(p.skew_reasons);
+  // With other clauses, those are still tried on the server.
+  Plan mixed = MakePlanFor("ADD FULLTEXT INDEX fb (b), MODIFY a BIGINT");
+  EXPECT_EQ(mixed.refusal_reason, "");
+  EXPECT_NE(mixed.after_sql.find("bigint"), std::string::npos) << mixed.after_sql;
+}
+
+// Every clause form the ALTER grammar knows, valid for this table: each gets
+// a class and a strategy (a plan), never a refusal for lockstep's own reasons.
+TEST_F(PlanTest, EveryClauseFormTheServerAcceptsGetsAPlan) {
+  On(1, "ALTER TABLE " + Qualified() + " ADD INDEX old_ix (a)");
+  ASSERT_TRUE(sandbox_->WaitForReplication().ok());
+  const std::vector<std::string> forms{
+      "ADD COLUMN c INT", "ADD COLUMN c INT FIRST", "ADD COLUMN c INT AFTER a",
+      "ADD COLUMN IF NOT EXISTS c INT", "ADD c INT NOT NULL DEFAULT 0", "ADD (c INT, d INT)",
+      "DROP COLUMN a", "DROP COLUMN IF EXISTS zz", "DROP a", "MODIFY a BIGINT",
+      "MODIFY COLUMN b VARCHAR(100)", "CHANGE a a2 INT", "CHANGE COLUMN b b VARCHAR(60) NOT NULL DEFAULT ''",
+      "RENAME COLUMN a TO a3", "ALTER COLUMN a SET DEFAULT 5", "ALTER COLUMN a DROP DEFAULT",
+      "ALTER a SET DEFAULT 6", "ADD INDEX ia (a)", "ADD KEY ib (b(10))", "ADD UNIQUE KEY ua (a)",
+      "ADD FULLTEXT INDEX fb (b)", "ADD CONSTRAINT ck CHECK (a >= 0)", "DROP INDEX old_ix",
+      "RENAME INDEX old_ix TO new_ix", "RENAME KEY old_ix TO new_ix2", "ENGINE=InnoDB",
+      "ROW_FORMAT=DYNAMIC", "COMMENT 'orders'", "AUTO_INCREMENT = 1000",
+      "CONVERT TO CHARACTER SET utf8mb4", "DEFAULT CHARSET = utf8mb4", "FORCE",
+      "ALGORITHM=INPLACE, ADD INDEX ic (a)", "LOCK=NONE, ADD INDEX ie (a)",
+      "ADD COLUMN c INT, ADD INDEX ic (c), DROP COLUMN b",
+  };
+  for (const std::string& form : forms) {
+    Plan p = MakePlanFor(form);
+    EXPECT_EQ(p.probe_error, "") << form;
+    EXPECT_NE(p.after_sql, "") << form << ": " << p.refusal_reason;
+    EXPECT_EQ(p.refusal_reason.find("could not be tried"), std::string::npos) << form << ": " << p.refusal_reason;
+  }
+}
+
 TEST_F(PlanTest, CommandLineJsonAndExitCodes) {
   CommandOutput ok = RunLockstep({"--config", sandbox_->topology_path(), "plan", "--table",
                                   "plantest." + table_, "--alter", "ADD INDEX ka (a)",
