@@ -37,9 +37,8 @@ Status DropArtifactsInDc(StateStore& store, ConnectionFactory& factory, const Dc
         subject + ": " + schema + "." + table + " does not exist in DC " + dc.name +
         "; nothing was dropped there: check its tables by hand before anything else");
   }
-  // The DRC links filter `_` tables already; this keeps even the DROP itself
-  // out of the binlog, so no link can carry it to another DC.
-  LOCKSTEP_RETURN_IF_ERROR(conn->Execute(sql::SessionBinlogOff()));
+  // Binlogged like the CREATE and the RENAME, so the DC's own replicas drop
+  // their copy too; the DRC links filter `_` tables (REFERENCE.md section 2).
   auto log = DcLogger(dc.name);
   for (const ArtifactRecord& a : artifacts) {
     const std::string& name = a.artifact.object_name;

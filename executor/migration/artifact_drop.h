@@ -23,7 +23,7 @@ namespace lockstep {
     const Topology& topology, const MigrationRecord& m, std::string_view what);
 
 // Drops `artifacts` (all of DC `dc`, each accepted by `may_drop`, which is
-// asked again just before its DROP) with sql_log_bin=0, marks each dropped
+// asked again just before its DROP), binlogged, marks each dropped
 // and logs an artifact_dropped event as `actor` with `reason`; appends
 // "dc: `schema`.`name`" to `dropped`. First checks that `t` exists there:
 // with `t` missing the record and the DC disagree, and the artifact may hold

@@ -16,10 +16,11 @@ int RunAbort(const std::vector<std::string>& args, CommandIo io) {
       std::string(
           "Usage: lockstep abort --id N --reason \"...\"\n\n"
           "Aborts migration N before its cut-over: the shadow table (_<table>_new) and\n"
-          "any sentry table are dropped in every DC (with sql_log_bin=0, so no DRC link\n"
-          "carries the drop), and the migration ends as aborted. The table itself is never\n"
-          "touched, nor _<table>_old. When a process runs the migration, the abort is queued\n"
-          "for it and it stops and cleans up; when none does, this command cleans up itself.\n"
+          "any sentry table are dropped in every DC (binlogged for the DC's own replicas;\n"
+          "the DRC links filter `_` tables), and the migration ends as aborted. The table\n"
+          "itself is never touched, nor _<table>_old. When a process runs the migration,\n"
+          "the abort is queued for it and it stops and cleans up; when none does, this\n"
+          "command cleans up itself.\n"
           "A migration whose cut-over COMMIT is recorded is refused: it only rolls forward.\n") +
       kControlHelpFooter +
       "\nExit 0 when aborted or queued, 1 when refused (finished, or cut over), 2 for\n"

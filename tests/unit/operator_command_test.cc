@@ -121,7 +121,7 @@ TEST_F(OperatorCommandTest, HelpSaysWhatEachDoesAndWhenItIsPickedUp) {
   EXPECT_EQ(Run(&RunThrottle, {"--help"}, false), kExitOk);
   EXPECT_NE(out_.str().find("R = 0"), std::string::npos) << out_.str();
   EXPECT_EQ(Run(&RunAbort, {"--help"}, false), kExitOk);
-  EXPECT_NE(out_.str().find("sql_log_bin=0"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("binlogged for the DC's own replicas"), std::string::npos) << out_.str();
 }
 
 TEST_F(OperatorCommandTest, WithALiveRunnerEveryControlIsQueuedForIt) {
