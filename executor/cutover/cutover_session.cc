@@ -11,8 +11,6 @@
 namespace lockstep::executor {
 namespace {
 
-constexpr const char* kWaitingForMetadataLock = "Waiting for table metadata lock";
-
 Result<std::optional<uint64_t>> AutoIncrementOf(Connection& conn, const std::string& schema,
                                                 const std::string& table) {
   LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, conn.Query(sql::TableAutoIncrement(schema, table)));
@@ -34,12 +32,13 @@ const char* CutoverStateName(CutoverState state) {
 }
 
 CutoverSession::CutoverSession(ConnectionFactory& factory, DcConfig dc, ArtifactRecorder& recorder,
-                               ApplierDrain& applier, const Clock& clock, Sleeper& sleeper,
-                               CutoverConfig config)
+                               ApplierDrain& applier, RenameWitness& witness, const Clock& clock,
+                               Sleeper& sleeper, CutoverConfig config)
     : factory_(factory),
       dc_(std::move(dc)),
       recorder_(recorder),
       applier_(applier),
+      witness_(witness),
       clock_(clock),
       sleeper_(sleeper),
       config_(std::move(config)),
@@ -47,7 +46,7 @@ CutoverSession::CutoverSession(ConnectionFactory& factory, DcConfig dc, Artifact
       old_(OldTableName(config_.table)) {}
 
 CutoverSession::~CutoverSession() {
-  if (state_ == CutoverState::kReady || rename_ != nullptr || lock_conn_ != nullptr) {
+  if (state_ == CutoverState::kReady || rename_ != nullptr || lock_conn_ != nullptr || sentry_live_) {
     (void)Abort();
   }
 }
@@ -60,6 +59,9 @@ Status CutoverSession::Connect() {
   rename_conn_id_ = std::stoull(id.value_or("0"));
   LOCKSTEP_ASSIGN_OR_RETURN(id, lock_conn_->QueryValue(sql::ConnectionId()));
   lock_conn_id_ = std::stoull(id.value_or("0"));
+  // A idles under the lock at most the budget; longer means lockstep hangs.
+  LOCKSTEP_RETURN_IF_ERROR(lock_conn_->Execute(
+      sql::SetWaitTimeout(static_cast<unsigned>((config_.hold_budget_ms + 999) / 1000) + 1)));
   return rename_conn_->Execute(sql::SetLockWaitTimeout(config_.rename_lock_wait_s));
 }
 
@@ -73,9 +75,43 @@ Status CutoverSession::CheckTables() {
                                       " in " + config_.schema);
   }
   if (present.count(old_)) {
-    return Status::FailedPrecondition(config_.schema + "." + old_ +
-                                      " exists (kept from an earlier change?): drop it first");
+    // A sentry left by an attempt whose process died: ours to remove.
+    LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> comment,
+                              monitor_conn_->QueryValue(sql::TableComment(config_.schema, old_)));
+    if (comment != std::optional<std::string>(sql::kSentryComment)) {
+      return Status::FailedPrecondition(config_.schema + "." + old_ +
+                                        " exists (kept from an earlier change?): drop it first");
+    }
+    sentry_live_ = true;
+    LOCKSTEP_RETURN_IF_ERROR(RemoveSentry());
   }
+  return Status::Ok();
+}
+
+Status CutoverSession::PlaceSentry() {
+  LOCKSTEP_RETURN_IF_ERROR(recorder_.Planned(ArtifactKind::kSentry, config_.schema, old_));
+  sentry_live_ = true;
+  LOCKSTEP_RETURN_IF_ERROR(monitor_conn_->Execute(sql::CreateSentry(config_.schema, old_)));
+  return recorder_.Created(ArtifactKind::kSentry, config_.schema, old_);
+}
+
+Status CutoverSession::RemoveSentry() {
+  if (!sentry_live_) return Status::Ok();
+  std::unique_ptr<Connection> fresh;
+  Connection* conn = monitor_conn_.get();
+  if (conn == nullptr || !conn->Query(sql::ConnectionId()).ok()) {
+    LOCKSTEP_ASSIGN_OR_RETURN(fresh, factory_.Connect(dc_));
+    conn = fresh.get();
+  }
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> comment,
+                            conn->QueryValue(sql::TableComment(config_.schema, old_)));
+  if (comment == std::optional<std::string>(sql::kSentryComment)) {
+    LOCKSTEP_RETURN_IF_ERROR(conn->Execute(sql::DropTable(config_.schema, old_)));
+  } else if (comment) {
+    return Status::Internal(config_.schema + "." + old_ + " is no longer the sentry");
+  }
+  LOCKSTEP_RETURN_IF_ERROR(recorder_.Dropped(ArtifactKind::kSentry, config_.schema, old_));
+  sentry_live_ = false;
   return Status::Ok();
 }
 
@@ -92,13 +128,22 @@ Status CutoverSession::Prepare() {
   if (Status st = Connect(); !st.ok()) return ReleaseAfterFailure(st);
   if (Status st = CheckTables(); !st.ok()) return ReleaseAfterFailure(st);
 
+  if (Status st = PlaceSentry(); !st.ok()) return ReleaseAfterFailure(st);
+
   const int64_t asked = Now();
-  Status locked = lock_conn_->Execute(sql::LockTableForWrite(config_.schema, config_.table,
-                                                             config_.lock_wait_ms));
+  // WRITE first: it waits for every open transaction that used t, readers
+  // too, and gives up after lock_wait_ms. A reader left holding t would
+  // later keep the RENAME, and the writes queued behind it, waiting.
+  Status locked = lock_conn_->Execute(sql::LockTableAndSentry(
+      config_.schema, config_.table, old_, sql::TableLockMode::kWrite, config_.lock_wait_ms));
+  if (locked.ok()) {
+    locked = lock_conn_->Execute(sql::LockTableAndSentry(
+        config_.schema, config_.table, old_, sql::TableLockMode::kRead, config_.lock_wait_ms));
+  }
   report_.timings.lock_wait_ms = Now() - asked;
   if (!locked.ok()) {
     return ReleaseAfterFailure(locked.WithContext(
-        "LOCK TABLES " + config_.table + " WRITE not granted within " +
+        "LOCK TABLES " + config_.table + " not granted within " +
         std::to_string(config_.lock_wait_ms) + " ms (a long transaction on the table?)"));
   }
   locked_at_ = Now();
@@ -107,7 +152,8 @@ Status CutoverSession::Prepare() {
   if (!gtid.ok()) return ReleaseAfterFailure(gtid.status());
   report_.gtid_binlog_pos = gtid->value_or("");
   const int64_t drain_start = Now();
-  Status drained = applier_.DrainApplierTo(report_.gtid_binlog_pos, config_.drain_timeout_ms);
+  Status drained = applier_.DrainApplierTo(report_.gtid_binlog_pos,
+                                           std::min(config_.drain_timeout_ms, Remaining()));
   report_.timings.drain_ms = Now() - drain_start;
   if (!drained.ok()) return ReleaseAfterFailure(drained.WithContext("draining the applier"));
 
@@ -118,6 +164,10 @@ Status CutoverSession::Prepare() {
   if (!held.ok()) return ReleaseAfterFailure(held.status());
   if (*held) {
     return ReleaseAfterFailure(Status::Conflict("another session holds an exclusive lock on " + shadow_));
+  }
+  if (Remaining() <= 0) {
+    return ReleaseAfterFailure(Status::Timeout(
+        "preparing took the whole cut-over budget of " + std::to_string(config_.hold_budget_ms) + " ms"));
   }
   state_ = CutoverState::kReady;
   report_.timings.prepare_ms = Now() - start;
@@ -132,8 +182,12 @@ Status CutoverSession::RaiseAutoIncrement() {
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<uint64_t> shadow,
                             AutoIncrementOf(*monitor_conn_, config_.schema, shadow_));
   if (shadow && *shadow >= *report_.auto_increment) return Status::Ok();
-  LOCKSTEP_RETURN_IF_ERROR(monitor_conn_->Execute(
-      sql::SetAutoIncrement(config_.schema, shadow_, *report_.auto_increment)));
+  // Bounded: a session holding _t_new must not keep t locked past the budget.
+  LOCKSTEP_RETURN_IF_ERROR(monitor_conn_
+                               ->Execute(sql::SetAutoIncrementWithin(config_.schema, shadow_,
+                                                                     *report_.auto_increment,
+                                                                     Remaining()))
+                               .WithContext("raising " + shadow_ + "'s AUTO_INCREMENT under the lock"));
   report_.auto_increment_raised = true;
   LOCKSTEP_ASSIGN_OR_RETURN(shadow, AutoIncrementOf(*monitor_conn_, config_.schema, shadow_));
   if (!shadow || *shadow < *report_.auto_increment) {
@@ -182,20 +236,39 @@ std::string CutoverSession::ShadowLockSuspects() {
                         : " (oldest open transactions: " + oldest + ")";
 }
 
-Status CutoverSession::WaitRenameQueued() {
-  const int64_t deadline = Now() + config_.rename_queue_timeout_ms;
+Status CutoverSession::RenameFailedEarly() {
+  Status st = rename_->Wait(0).value_or(Status::Internal("RENAME result lost"));
+  // It cannot have succeeded while A holds t.
+  return st.ok() ? Status::Internal("RENAME finished while the table was locked")
+                 : st.WithContext("RENAME failed before the unlock");
+}
+
+Status CutoverSession::WaitRenameHoldsShadow() {
   while (true) {
-    if (rename_->Done()) {
-      Status st = rename_->Wait(0).value_or(Status::Internal("RENAME result lost"));
-      // It cannot have succeeded while t is locked.
-      return st.ok() ? Status::Internal("RENAME finished while the table was locked")
-                     : st.WithContext("RENAME failed before the unlock");
+    if (rename_->Done()) return RenameFailedEarly();
+    // Polled until it turns: once B holds _t_new its remaining locks are A's.
+    LOCKSTEP_ASSIGN_OR_RETURN(bool held, ShadowHeldExclusively());
+    if (held) return Status::Ok();
+    if (Remaining() <= 0) {
+      return Status::Conflict("the RENAME waited the rest of the " +
+                              std::to_string(config_.hold_budget_ms) +
+                              " ms budget behind another session's lock on " + shadow_ +
+                              " (an open transaction or a backup). Released; retry later" +
+                              ShadowLockSuspects());
     }
-    LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, monitor_conn_->Query(sql::ThreadState(rename_conn_id_)));
-    if (r.Get(0, "STATE") == std::optional<std::string>(kWaitingForMetadataLock)) return Status::Ok();
-    if (Now() >= deadline) {
-      return Status::Timeout("RENAME not seen waiting for the lock within " +
-                             std::to_string(config_.rename_queue_timeout_ms) + " ms");
+    sleeper_.SleepFor(config_.poll_ms);
+  }
+}
+
+Status CutoverSession::WaitRenameQueuedOnTable() {
+  while (true) {
+    if (rename_->Done()) return RenameFailedEarly();
+    Status probe = monitor_conn_->Execute(sql::PendingExclusiveProbe(config_.schema, config_.table));
+    if (probe.server_errno() == ER_LOCK_WAIT_TIMEOUT) return Status::Ok();
+    LOCKSTEP_RETURN_IF_ERROR(probe);
+    if (Remaining() <= 0) {
+      return Status::Timeout("the RENAME was not seen queued on " + config_.table + " within the " +
+                             std::to_string(config_.hold_budget_ms) + " ms budget");
     }
     sleeper_.SleepFor(config_.poll_ms);
   }
@@ -205,29 +278,46 @@ Status CutoverSession::Commit() {
   if (state_ != CutoverState::kReady) {
     return Status::FailedPrecondition(std::string("Commit() in state ") + CutoverStateName(state_));
   }
-  if (Status st = recorder_.Planned(ArtifactKind::kOld, config_.schema, old_); !st.ok()) {
+  // Nobody else may wait for an exclusive lock on t: the unlock could grant
+  // theirs before B's, and the probe below could not tell the two apart.
+  if (Status probe = monitor_conn_->Execute(sql::PendingExclusiveProbe(config_.schema, config_.table));
+      !probe.ok()) {
+    return ReleaseAfterFailure(
+        probe.server_errno() == ER_LOCK_WAIT_TIMEOUT
+            ? Status::Conflict("another session waits for an exclusive lock on " + config_.table +
+                               " (a DDL, or LOCK TABLES ... WRITE); released, retry later")
+            : probe);
+  }
+  const int64_t issued = Now();
+  // A reader of t that B must wait for after the unlock keeps writes queued
+  // behind B: the budget bounds that too (B gives up, nothing renamed).
+  if (Status st = rename_conn_->Execute(sql::SetMaxStatementTime(std::max<int64_t>(Remaining(), 1)));
+      !st.ok()) {
     return ReleaseAfterFailure(st);
   }
-  old_planned_ = true;
-  const int64_t issued = Now();
   rename_ = std::make_unique<BackgroundStatement>(
       *rename_conn_, sql::CutoverRename(config_.schema, config_.table, old_, shadow_));
-  if (Status st = WaitRenameQueued(); !st.ok()) return ReleaseAfterFailure(st);
-  // Looked at once, not polled until it turns: a RENAME that waited on
-  // _t_new and was just granted it has not yet asked for t, and no probe
-  // without performance_schema tells the two apart; unlocking then would let
-  // the queued writes into the old t. A holder of a moment (InnoDB's purge,
-  // most likely, in run s10b) costs a retry instead.
-  Result<bool> held = ShadowHeldExclusively();
-  if (!held.ok()) return ReleaseAfterFailure(held.status());
-  if (!*held) {
-    return ReleaseAfterFailure(Status::Conflict(
-        "the RENAME is queued behind another session's lock on " + shadow_ +
-        " (an open transaction or a backup), not on " + config_.table +
-        ": unlocking could let writes in before it. Released; retry later" +
-        ShadowLockSuspects()));
+  if (Status st = WaitRenameHoldsShadow(); !st.ok()) return ReleaseAfterFailure(st);
+
+  // Only A, still holding t, may take the sentry away. If A's session is
+  // gone the DROP fails, the sentry stays, and the RENAME fails on it.
+  if (Status st = lock_conn_->Execute(
+          sql::DropTableWithin(config_.schema, old_, std::max<int64_t>(Remaining(), 1)));
+      !st.ok()) {
+    return ReleaseAfterFailure(st.WithContext("dropping the sentry under the lock"));
   }
+  // B was handed _t_old by the DROP and must now ask for t: until its
+  // request is queued there, an unlock would let queued writes in first.
+  if (Status st = WaitRenameQueuedOnTable(); !st.ok()) return ReleaseAfterFailure(st);
   report_.timings.rename_queue_ms = Now() - issued;
+  // Persist before acting: the unlock lets the rename make _t_old.
+  Status recorded = recorder_.Dropped(ArtifactKind::kSentry, config_.schema, old_);
+  if (recorded.ok()) {
+    sentry_live_ = false;
+    recorded = recorder_.Planned(ArtifactKind::kOld, config_.schema, old_);
+  }
+  if (!recorded.ok()) return ReleaseAfterFailure(recorded);
+  old_planned_ = true;
 
   const int64_t unlocked_at = Now();
   // If A's connection is gone its locks went with it; the RENAME, queued on
@@ -241,7 +331,44 @@ Status CutoverSession::Commit() {
   }
   report_.timings.rename_ms = Now() - unlocked_at;
   report_.timings.writes_blocked_ms = Now() - locked_at_;
-  return SettleAfterRename(renamed.value_or(Status::Timeout("RENAME did not return")));
+  Status settled = SettleAfterRename(renamed.value_or(Status::Timeout("RENAME did not return")));
+  if (state_ != CutoverState::kCommitted) return settled;
+  // Renamed: the binlog's verdict first, whatever the records said.
+  Status witnessed = WitnessRename();
+  return witnessed.ok() ? settled : witnessed;
+}
+
+Status CutoverSession::WitnessRename() {
+  const int64_t start = Now();
+  constexpr int64_t kWitnessTimeoutMs = 30000;
+  Result<WritesBeforeRename> seen = witness_.WritesBetween(
+      report_.gtid_binlog_pos, sql::CutoverRename(config_.schema, config_.table, old_, shadow_),
+      kWitnessTimeoutMs);
+  report_.timings.witness_ms = Now() - start;
+  if (!seen.ok()) {
+    return seen.status().WithContext(config_.table + " was renamed, but whether a write reached "
+                                     "the old table after the lock could not be read from the binlog");
+  }
+  report_.writes_before_rename = *seen;
+  if (seen->gtids.empty()) return Status::Ok();
+  std::string gtids;
+  for (size_t i = 0; i < seen->gtids.size() && i < 20; ++i) gtids += (i ? ", " : "") + seen->gtids[i];
+  if (seen->gtids.size() > 20) gtids += ", ...";
+  return Status::Internal(
+      config_.table + " was renamed, but " + std::to_string(seen->gtids.size()) + " transaction(s) (" +
+      std::to_string(seen->rows) + " row change(s)) wrote to it after the lock and before the RENAME: "
+      "they are in " + old_ + ", not in the new " + config_.table + " (GTIDs " + gtids +
+      "). Stopped: reconcile them by hand before anything else");
+}
+
+Status CutoverSession::RecordRenamed() {
+  if (sentry_live_) {
+    LOCKSTEP_RETURN_IF_ERROR(recorder_.Dropped(ArtifactKind::kSentry, config_.schema, old_));
+    sentry_live_ = false;
+  }
+  LOCKSTEP_RETURN_IF_ERROR(recorder_.Created(ArtifactKind::kOld, config_.schema, old_));
+  // _t_new is now t: no longer an artifact.
+  return recorder_.Dropped(ArtifactKind::kShadow, config_.schema, shadow_);
 }
 
 Status CutoverSession::SettleAfterRename(const Status& rename_status) {
@@ -260,7 +387,8 @@ Status CutoverSession::SettleAfterRename(const Status& rename_status) {
     }
     if (r.ok() && present.count(config_.table) && present.count(old_) && !present.count(shadow_)) {
       outcome = CutoverState::kCommitted;
-    } else if (r.ok() && present.count(config_.table) && present.count(shadow_) && !present.count(old_)) {
+    } else if (r.ok() && present.count(config_.table) && present.count(shadow_)) {
+      // Not renamed (the rename is atomic); a `_t_old` here is the sentry.
       outcome = CutoverState::kAborted;
     } else {
       outcome = CutoverState::kUnknown;
@@ -270,12 +398,13 @@ Status CutoverSession::SettleAfterRename(const Status& rename_status) {
   state_ = outcome;
   switch (outcome) {
     case CutoverState::kCommitted:
-      LOCKSTEP_RETURN_IF_ERROR(recorder_.Created(ArtifactKind::kOld, config_.schema, old_));
-      // _t_new is now t: no longer an artifact.
-      return recorder_.Dropped(ArtifactKind::kShadow, config_.schema, shadow_);
+      return RecordRenamed();
     case CutoverState::kAborted:
-      old_planned_ = false;
-      LOCKSTEP_RETURN_IF_ERROR(recorder_.Dropped(ArtifactKind::kOld, config_.schema, old_));
+      if (old_planned_) {
+        old_planned_ = false;
+        LOCKSTEP_RETURN_IF_ERROR(recorder_.Dropped(ArtifactKind::kOld, config_.schema, old_));
+      }
+      LOCKSTEP_RETURN_IF_ERROR(RemoveSentry());
       return rename_status.WithContext("RENAME failed after the unlock; " + config_.table +
                                        " is unchanged and writable");
     default:
@@ -286,8 +415,10 @@ Status CutoverSession::SettleAfterRename(const Status& rename_status) {
 }
 
 Status CutoverSession::ReleaseAfterFailure(const Status& cause) {
-  (void)Abort();
-  return cause;
+  Status aborted = Abort();
+  // Renamed after all (the lock session died after dropping the sentry):
+  // the rename's verdict is what counts.
+  return state_ == CutoverState::kCommitted ? aborted : cause;
 }
 
 Status CutoverSession::Abort() {
@@ -309,25 +440,40 @@ Status CutoverSession::Abort() {
   // Closing the session releases whatever an UNLOCK that failed kept.
   lock_conn_.reset();
   std::optional<Status> renamed;
-  if (rename_ != nullptr) renamed = rename_->Wait(patience_ms);
+  if (rename_ != nullptr) {
+    renamed = rename_->Wait(patience_ms);
+    // Its outcome decides what happened, and resetting would join it anyway.
+    while (!renamed) renamed = rename_->Wait(patience_ms);
+  }
   rename_.reset();  // joins the thread
   rename_conn_.reset();
-  monitor_conn_.reset();
   if (renamed && renamed->ok()) {
-    // Only possible if A's session died before the kill: the rename is done.
+    // Only possible once A dropped the sentry and its session died before
+    // the kill: the rename is done.
+    monitor_conn_.reset();
     state_ = CutoverState::kCommitted;
-    LOCKSTEP_RETURN_IF_ERROR(recorder_.Created(ArtifactKind::kOld, config_.schema, old_));
-    LOCKSTEP_RETURN_IF_ERROR(recorder_.Dropped(ArtifactKind::kShadow, config_.schema, shadow_));
-    return Status::FailedPrecondition("abort came too late: the rename is done");
+    report_.timings.writes_blocked_ms = Now() - locked_at_;
+    Status recorded = RecordRenamed();
+    // The lock session died after the sentry went: whether writes reached
+    // the old table is for the binlog to say.
+    Status witnessed = WitnessRename();
+    return witnessed.ok() ? recorded : witnessed;
   }
   if (state_ != CutoverState::kCommitted && state_ != CutoverState::kUnknown) {
     state_ = CutoverState::kAborted;
   }
+  Status result = Status::Ok();
   if (old_planned_ && state_ == CutoverState::kAborted) {
     old_planned_ = false;
-    return recorder_.Dropped(ArtifactKind::kOld, config_.schema, old_);
+    result = recorder_.Dropped(ArtifactKind::kOld, config_.schema, old_);
   }
-  return Status::Ok();
+  if (state_ == CutoverState::kAborted) {
+    // Best effort: the next attempt removes a sentry left here.
+    Status removed = RemoveSentry();
+    if (result.ok()) result = removed;
+  }
+  monitor_conn_.reset();
+  return result;
 }
 
 }  // namespace lockstep::executor

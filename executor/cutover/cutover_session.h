@@ -2,40 +2,47 @@
 // `RENAME TABLE t TO _t_old, _t_new TO t`, with no write to t lost between
 // the applier's last event and the rename.
 //
-// Measured on MariaDB 10.11: RENAME TABLE is refused under LOCK TABLES
-// (error 1192), so one session cannot both hold the lock and rename. The
-// cut-over uses three sessions (gh-ost's idea, with its race closed):
+// RENAME TABLE is refused under LOCK TABLES (error 1192), so one session
+// cannot both hold the lock and rename. Three sessions (gh-ost's design, its
+// races closed; docs/copy-and-cutover.md, "The cut-over"):
 //
-//   Prepare  A: LOCK TABLES t WRITE (gives up after lock_wait_ms, so app
-//               queries queued behind the pending lock wait no longer than that)
+//   Prepare  C: CREATE TABLE _t_old: the sentry, under the rename's target name
+//            A: LOCK TABLES t READ, _t_old WRITE (gives up after lock_wait_ms;
+//               READ stops every write to t, reads go on)
 //            A: read @@gtid_binlog_pos; the applier drains up to it
 //            C: raise _t_new's AUTO_INCREMENT to t's (gh-ost #381)
-//            -> READY, t write-locked, _t_new complete.
-//   Commit   B: RENAME ... (waits for A's lock)
-//            C: sees B "Waiting for table metadata lock"
-//            A: probes _t_new: skipped with warning 1684 = B holds it, so B has
-//               every lock it needs but t and waits on t itself
-//            A: UNLOCK TABLES -> B's pending exclusive request has priority
-//               over queued DML, so the rename runs before any write
-//   Abort    kill B if queued, UNLOCK, close the sessions (t writable again)
+//            -> READY, t closed to writes, _t_new complete.
+//   Commit   B: RENAME ... (waits for A's locks)
+//            A: probes _t_new until B holds it (warning 1684): B's remaining
+//               locks, _t_old and t, are both A's, so B cannot pass A
+//            A: DROP TABLE _t_old (its lock goes with it; B moves on to t)
+//            C: no-wait reads of t until one fails (1205): B's exclusive
+//               request is queued on t
+//            A: UNLOCK TABLES -> B's queued exclusive request has priority
+//               over queued DML
+//   Abort    kill B if queued, UNLOCK, drop the sentry (t writable again)
 //
-// Why the probe: metadata locks are taken in name order, and `_t_new` sorts
-// before t. If another session holds `_t_new` (a long transaction, a
-// backup's DDL lock), B waits there, not on t, and A's UNLOCK would let
-// queued writes into the old t just before the rename: lost (measured). A
-// session under LOCK TABLES only tries metadata locks of other tables, so
-// its probe says which case holds without waiting. Tables whose name sorts
-// before '_' (an upper-case or digit first letter) cannot be checked this
-// way and are refused.
+// The sentry proves the lock: a RENAME let through because A's session died
+// (killed, dropped by a proxy, ended by wait_timeout) finds _t_old there and
+// fails (1050), so no write made after the lock went is stranded in _t_old.
 //
-// If the coordinator dies, its sessions close: A's lock is released and a
-// RENAME still waiting is abandoned by the server with its client (measured),
-// so t is left as it was and writable.
+// Why B must be seen queued on t itself: metadata locks are taken in name
+// order and `_t_new`, `_t_old` sort before t. A RENAME waiting on another
+// session's lock on `_t_new`, or just handed `_t_old`, has not asked for t
+// yet, and an unlock then lets queued writes into the old t (measured: 1 in
+// ~65 cut-overs against short transactions on `_t_new`). Tables whose name
+// sorts before '_' cannot be checked this way and are refused. After the
+// rename, the binlog is read up to the RENAME (RenameWitness): a write to t
+// found before it stops the migration loudly.
 //
-// The RENAME is binlogged: the DRC filter drops it as a whole (REFERENCE.md
-// section 2), and local replicas of this DC need it to follow the primary.
-// Nothing here runs with sql_log_bin=0: LOCK TABLES is not logged, and every
-// other statement names only `_` artifacts. `_t_old` is kept (retention).
+// Everything under the lock fits hold_budget_ms (the zone's cut-over
+// window): the drain, the AUTO_INCREMENT fix and the wait for B are bounded
+// by what is left of it, and A's wait_timeout ends the lock in the server
+// if lockstep hangs (SIGSTOP, a cut-off network).
+//
+// The RENAME and the sentry are binlogged: the DRC filter drops `_` tables
+// (REFERENCE.md section 2), and local replicas of this DC follow the
+// primary. `_t_old` is kept (retention).
 //
 // Not thread-safe. One object per attempt; destruction aborts an attempt
 // that is prepared but not committed.
@@ -53,6 +60,7 @@
 #include "executor/common/sleeper.h"
 #include "executor/cutover/applier_drain.h"
 #include "executor/cutover/background_statement.h"
+#include "executor/cutover/rename_witness.h"
 #include "executor/shadow/artifact_recorder.h"
 
 namespace lockstep::executor {
@@ -61,8 +69,8 @@ struct CutoverConfig {
   std::string schema;
   std::string table;
   int64_t lock_wait_ms = 500;             // the lock budget's lock_wait_ms
+  int64_t hold_budget_ms = 3000;          // the zone's cutover_window_ms: t locked at most this long
   int64_t drain_timeout_ms = 3000;        // the applier must reach the lock's position in this
-  int64_t rename_queue_timeout_ms = 1000; // the RENAME must be seen queued in this
   unsigned rename_lock_wait_s = 10;       // bounds a RENAME stuck after the unlock
   int64_t poll_ms = 1;
 };
@@ -74,8 +82,9 @@ struct CutoverTimings {
   int64_t lock_wait_ms = 0;       // LOCK TABLES issued -> granted
   int64_t drain_ms = 0;
   int64_t prepare_ms = 0;         // Prepare() in all
-  int64_t rename_queue_ms = 0;    // RENAME issued -> seen queued and verified
+  int64_t rename_queue_ms = 0;    // RENAME issued -> seen holding _t_new
   int64_t rename_ms = 0;          // UNLOCK -> RENAME done
+  int64_t witness_ms = 0;         // RENAME done -> the binlog read up to it
   int64_t writes_blocked_ms = 0;  // lock granted -> rename done, or -> unlock on abort
 };
 
@@ -83,6 +92,9 @@ struct CutoverReport {
   std::string gtid_binlog_pos;                 // read under the lock
   std::optional<uint64_t> auto_increment;      // t's AUTO_INCREMENT under the lock
   bool auto_increment_raised = false;          // _t_new's was lower and was raised
+  // After a rename: what the binlog shows of writes to t between the lock's
+  // position and the RENAME (each one is in _t_old, not in t).
+  std::optional<WritesBeforeRename> writes_before_rename;
   CutoverTimings timings;
 };
 
@@ -90,7 +102,8 @@ class CutoverSession {
  public:
   // References must outlive the object. The factory opens three sessions to `dc`.
   CutoverSession(ConnectionFactory& factory, DcConfig dc, ArtifactRecorder& recorder,
-                 ApplierDrain& applier, const Clock& clock, Sleeper& sleeper, CutoverConfig config);
+                 ApplierDrain& applier, RenameWitness& witness, const Clock& clock, Sleeper& sleeper,
+                 CutoverConfig config);
   ~CutoverSession();
 
   CutoverSession(const CutoverSession&) = delete;
@@ -103,33 +116,50 @@ class CutoverSession {
   // Renames and unlocks. On failure before the unlock, everything is
   // released and nothing renamed (retryable). After the unlock, the tables
   // are looked at: state() says kCommitted, kAborted, or kUnknown (stop and
-  // ask an operator: never retried automatically).
+  // ask an operator: never retried automatically). kCommitted with an error
+  // means renamed, but the binlog shows writes to t that went to _t_old
+  // (or could not be read): stop and ask.
   [[nodiscard]] Status Commit();
   // Releases the lock (and a queued RENAME). Safe to call in any state.
   Status Abort();
 
   CutoverState state() const { return state_; }
+  // The server's id of the session that holds t's lock (0 before Prepare):
+  // what a DBA sees in the processlist.
+  uint64_t lock_session_id() const { return lock_conn_id_; }
   const CutoverReport& report() const { return report_; }
 
  private:
   Status Connect();
   Status CheckTables();
+  Status PlaceSentry();
+  // Drops the sentry if it is still there and is one (its comment says so).
+  Status RemoveSentry();
   Status RaiseAutoIncrement();
+  // What is left of hold_budget_ms since the lock was granted.
+  int64_t Remaining() const { return locked_at_ + config_.hold_budget_ms - Now(); }
+  Status RecordRenamed();
   // Runs the 1684 probe on `_t_new` from the lock session.
   Result<bool> ShadowHeldExclusively();
   // Who may hold the lock the RENAME waits for on `_t_new`, for the DBA:
   // the holders where the metadata_lock_info plugin tells, else the oldest
   // open transactions. Best effort: "" when it cannot tell.
   std::string ShadowLockSuspects();
-  Status WaitRenameQueued();
+  Status WaitRenameHoldsShadow();
+  // Until the no-wait read of t fails: B's exclusive request is queued on t.
+  Status WaitRenameQueuedOnTable();
+  Status RenameFailedEarly();
   Status ReleaseAfterFailure(const Status& cause);
   Status SettleAfterRename(const Status& rename_status);
+  // After a rename: the binlog must show no write to t before the RENAME.
+  Status WitnessRename();
   int64_t Now() const { return clock_.NowMillis(); }
 
   ConnectionFactory& factory_;
   const DcConfig dc_;
   ArtifactRecorder& recorder_;
   ApplierDrain& applier_;
+  RenameWitness& witness_;
   const Clock& clock_;
   Sleeper& sleeper_;
   const CutoverConfig config_;
@@ -144,6 +174,7 @@ class CutoverSession {
   std::unique_ptr<BackgroundStatement> rename_;
   CutoverState state_ = CutoverState::kIdle;
   bool old_planned_ = false;
+  bool sentry_live_ = false;  // recorded as created and not yet recorded as dropped
   int64_t locked_at_ = 0;
   CutoverReport report_;
 };

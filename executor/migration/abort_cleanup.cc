@@ -37,6 +37,34 @@ Status RefuseCommitted(const MigrationRecord& m, const std::vector<CutoverAttemp
   return Status::Ok();
 }
 
+// A cut-over's sentry lives under `_t_old`'s name: dropped only while its
+// comment says it is one (a real `_t_old` is never an abort's to drop).
+Status DropSentry(StateStore& store, ConnectionFactory& factory, const DcConfig& dc,
+                  const MigrationRecord& m, const ArtifactRecord& sentry, std::string_view actor,
+                  std::string_view reason, std::vector<std::string>& dropped) {
+  const std::string& schema = sentry.artifact.schema_name;
+  const std::string& name = sentry.artifact.object_name;
+  LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory.Connect(dc));
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> comment,
+                            conn->QueryValue(sql::TableComment(schema, name)));
+  if (comment && *comment != sql::kSentryComment) {
+    return Status::FailedPrecondition(Subject(m.id) + ": " + schema + "." + name + " in " + dc.name +
+                                      " is recorded as the cut-over's sentry but is not one; "
+                                      "check it by hand before anything else");
+  }
+  if (comment) {
+    LOCKSTEP_RETURN_IF_ERROR(conn->Execute(sql::DropTableIfExists(schema, name))
+                                 .WithContext("dropping the sentry " + schema + "." + name));
+    dropped.push_back(dc.name + ": " + sql::QualifiedName(schema, name));
+  }
+  LOCKSTEP_RETURN_IF_ERROR(store.MarkArtifactDropped(sentry.id));
+  return store
+      .AppendEvent({.migration_id = m.id, .actor = std::string(actor), .kind = "artifact_dropped",
+                    .dc = dc.name, .message = "dropped " + sql::QualifiedName(schema, name) + " (sentry)",
+                    .reason = std::string(reason)})
+      .status();
+}
+
 }  // namespace
 
 Status CheckAbortable(StateStore& store, const MigrationRecord& m) {
@@ -76,7 +104,12 @@ Result<AbortSummary> AbortMigration(StateStore& store, ConnectionFactory& factor
   for (const DcConfig& dc : topology.dcs) {
     std::vector<ArtifactRecord> here;
     for (const ArtifactRecord& a : artifacts) {
-      if (a.artifact.dc == dc.name && IsAbortDropped(a)) here.push_back(a);
+      if (a.artifact.dc != dc.name || !IsAbortDropped(a)) continue;
+      if (a.artifact.kind == ArtifactKind::kSentry) {
+        LOCKSTEP_RETURN_IF_ERROR(DropSentry(store, factory, dc, m, a, actor, reason, summary.dropped));
+      } else {
+        here.push_back(a);
+      }
     }
     if (here.empty()) continue;
     // `_t_old` is the way back after a cut-over; an abort never drops it.

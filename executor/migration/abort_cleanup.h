@@ -29,8 +29,8 @@ struct AbortSummary {
 [[nodiscard]] Status CheckAbortable(StateStore& store, const MigrationRecord& m);
 
 // Drops every shadow (`_t_new`) and sentry table the state store records for
-// the migration as planned or created, each in its own DC with
-// sql_log_bin=0 (a drop must never cross a DRC link into another DC), marks
+// the migration as planned or created, each in its own DC (binlogged for the
+// DC's own replicas; the DRC links filter `_` tables), marks
 // each dropped, moves every DC and then the migration to aborted with
 // `reason`, and logs it all as `actor`. Never drops `_t_old`, never touches
 // `t`. A pending cut-over attempt is decided ABORT first: no rename was sent

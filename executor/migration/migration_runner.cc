@@ -161,6 +161,7 @@ Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRe
   const Budget& budget = topology_.BudgetFor(plan.zone_type);
   ShadowCopyConfig config;
   config.lock_wait_ms = budget.lock_wait_ms;
+  config.cutover_window_ms = budget.cutover_window_ms;
   config.throttle.lag_throttle_ms = budget.lag_throttle_ms;
   config.defer_secondary_indexes = options.defer_secondary_keys;
   SystemClock clock;

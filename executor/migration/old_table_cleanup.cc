@@ -34,6 +34,26 @@ Result<int64_t> OldTablesDueAtMs(const Topology& topology, const MigrationRecord
   return cut->second + 1000 * topology.BudgetFor(type).old_table_retention_s;
 }
 
+Status CheckOldTablesReleased(StateStore& store, int64_t id) {
+  std::optional<EventRecord> open;
+  for (int64_t since = 0;;) {
+    LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> page, store.ListEvents(id, since, 1000));
+    for (const EventRecord& e : page) {
+      if (e.event.kind == kRenameUnverifiedEvent) open = e;
+      if (e.event.kind == kRenameReconciledEvent) open.reset();
+    }
+    if (page.size() < 1000) break;
+    since = page.back().id;
+  }
+  if (!open) return Status::Ok();
+  return Status::FailedPrecondition(
+      "migration " + std::to_string(id) + "'s rename" +
+      (open->event.dc ? " in " + *open->event.dc : std::string()) +
+      " was not proven clean (" + open->event.message + "): its old table may hold writes the "
+      "new table lacks, so it is kept. Reconcile them, then run 'lockstep cleanup --id " +
+      std::to_string(id) + " --reconciled --reason \"...\"'");
+}
+
 Result<CleanupSummary> DropOldTables(StateStore& store, ConnectionFactory& factory,
                                      const Topology& topology, int64_t migration_id,
                                      std::string_view actor, std::string_view reason) {
@@ -44,6 +64,7 @@ Result<CleanupSummary> DropOldTables(StateStore& store, ConnectionFactory& facto
     summary.already_done = true;
     return summary;
   }
+  LOCKSTEP_RETURN_IF_ERROR(CheckOldTablesReleased(store, m.id));
   LOCKSTEP_ASSIGN_OR_RETURN(auto dcs, MigrationDcs(topology, m, "its old table"));
   const std::string old_name = OldTableName(m.spec.table_name);
   auto is_old_table = [&](const ArtifactRecord& a) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <limits>
 #include <map>
 #include <set>
@@ -9,6 +10,7 @@
 #include "common/failpoint.h"
 #include "common/logging.h"
 #include "db/artifact_names.h"
+#include "db/cutover_sql.h"
 #include "db/sql.h"
 #include "executor/apply/applier_loop.h"
 #include "executor/common/sleeper.h"
@@ -17,8 +19,10 @@
 #include "executor/copy/throttler.h"
 #include "executor/cutover/applier_drain.h"
 #include "executor/cutover/cutover_session.h"
+#include "executor/cutover/rename_witness.h"
 #include "executor/migration/binlog_retention.h"
 #include "executor/migration/copy_throttle.h"
+#include "executor/migration/old_table_cleanup.h"
 #include "executor/migration/operator_poll.h"
 #include "executor/shadow/shadow_spec.h"
 #include "executor/shadow/shadow_table.h"
@@ -127,12 +131,27 @@ class ApplierHooks final : public ApplierHealth,
     return store_.SaveCheckpoint(id_, dc_, cp);
   }
 
+  // Records the applier's applied position as the DC's resume point, the
+  // copy's watermark unchanged: after the copy, a resume (in verifying,
+  // ready or after COMMIT) replays seconds of binlog, not the whole checksum.
+  // At most once a second, the applied position only ever moving forward.
+  Status CheckpointApplied(bool force = false) {
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - last_applied_checkpoint_ < std::chrono::seconds(1)) return Status::Ok();
+    last_applied_checkpoint_ = now;
+    LOCKSTEP_ASSIGN_OR_RETURN(DcProgress progress, store_.GetDcProgress(id_, dc_));
+    Checkpoint cp = progress.checkpoint;
+    cp.binlog_gtid = applier_->applied_position();
+    return store_.SaveCheckpoint(id_, dc_, cp);
+  }
+
   // From now on every chunk the checksum finds equal (with all before it)
   // moves the DC's checksum watermark, so that a resume repeats at most one
   // chunk of the checksum. A chunk that still differs stops it there.
   void SaveChecksumProgress() { save_checksum_progress_ = true; }
 
   Status ChunkChecked(const executor::ChecksumChunkResult& r) override {
+    LOCKSTEP_RETURN_IF_ERROR(CheckpointApplied());
     if (r.outcome == executor::ChecksumChunkResult::Outcome::kMismatch) {
       save_checksum_progress_ = false;
     } else if (save_checksum_progress_) {
@@ -154,15 +173,7 @@ class ApplierHooks final : public ApplierHealth,
     LOCKSTEP_ASSIGN_OR_RETURN(auto now, probe_.QueryValue("SELECT @@gtid_binlog_pos"));
     LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition head, binlog::GtidPosition::Parse(now.value_or("")));
     LOCKSTEP_ASSIGN_OR_RETURN(binlog::GtidPosition from, binlog::GtidPosition::Parse(position));
-    int64_t ahead = 0;
-    for (uint32_t domain = 0; domain < 1024; ++domain) {
-      auto h = head.Find(domain);
-      if (!h) continue;
-      auto f = from.Find(domain);
-      const uint64_t done = f ? f->seq_no : 0;
-      if (h->seq_no > done) ahead += static_cast<int64_t>(h->seq_no - done);
-    }
-    return ahead;
+    return head.CountAhead(from);
   }
 
   std::unique_ptr<ApplierLoop>& applier_;
@@ -172,6 +183,7 @@ class ApplierHooks final : public ApplierHealth,
   const std::string dc_;
   const CopyThrottle* throttle_ = nullptr;
   executor::ChecksumTrail* trail_ = nullptr;
+  std::chrono::steady_clock::time_point last_applied_checkpoint_{};
   bool save_checksum_progress_ = false;
 };
 
@@ -457,10 +469,14 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
 
   // The cut-over: lock, drain, rename; a failed attempt releases everything
   // and is retried with backoff.
+  // Reads the binlog after each rename: no write to t may sit before it.
+  executor::BinlogRenameWitness witness(dc_, password, applier_options.replica_server_id + 0x10000u,
+                                        plan.schema, plan.table);
   executor::CutoverConfig cut;
   cut.schema = plan.schema;
   cut.table = plan.table;
   cut.lock_wait_ms = config_.lock_wait_ms;
+  cut.hold_budget_ms = config_.cutover_window_ms;
   cut.drain_timeout_ms = config_.drain_timeout_ms;
   int64_t backoff = config_.first_backoff_ms;
   Status last;
@@ -502,17 +518,19 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     }
   };
   for (int attempt = 1; attempt <= config_.cutover_attempts; ++attempt) {
+    // After COMMIT too: a resumed applier must not replay its backlog under the lock.
+    if (Status caught_up = catch_up(); !caught_up.ok()) {
+      // Aborted, the applier failed, or the probe did: nothing to retry.
+      if (operator_abort_ || !caught_up.IsTimeout()) return caught_up;
+      last = caught_up.WithContext("catching up before the cut-over");
+      log->warn("cut-over attempt {} not started: {}; retrying in {} ms", attempt,
+                last.ToString(), backoff);
+      sleeper.SleepFor(backoff);
+      backoff *= 2;
+      continue;
+    }
+    LOCKSTEP_RETURN_IF_ERROR(hooks.CheckpointApplied(true));
     if (!committed_attempt) {
-      if (Status caught_up = catch_up(); !caught_up.ok()) {
-        // Aborted, the applier failed, or the probe did: nothing to retry.
-        if (operator_abort_ || !caught_up.IsTimeout()) return caught_up;
-        last = caught_up.WithContext("catching up before the cut-over");
-        log->warn("cut-over attempt {} not started: {}; retrying in {} ms", attempt,
-                  last.ToString(), backoff);
-        sleeper.SleepFor(backoff);
-        backoff *= 2;
-        continue;
-      }
       LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kReady, Phase::kCuttingOver,
                                     "cut-over attempt " + std::to_string(attempt)));
     }
@@ -521,9 +539,15 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
         committed_attempt ? Result<CutoverAttempt>(CutoverAttempt{})
                           : store_.BeginCutoverAttempt(
                                 id, config_.lock_wait_ms + config_.drain_timeout_ms + 5000, actor_));
-    executor::CutoverSession session(factory_, dc_, recorder, hooks, clock_, sleeper, cut);
+    executor::CutoverSession session(factory_, dc_, recorder, hooks, witness, clock_, sleeper, cut);
     last = session.Prepare();
     if (last.ok()) {
+      // Where the witness starts if this process dies after the rename.
+      LOCKSTEP_RETURN_IF_ERROR(store_
+                                   .AppendEvent({id, actor_, kCutoverLockedEvent, dc_.name,
+                                                 session.report().gtid_binlog_pos, ""})
+                                   .status());
+      Failpoint("after_cutover_prepared");  // hang tests: t locked, nothing decided
       // Drained under the lock: nothing of t is left for the applier, and
       // after the rename it would only meet the new table's rows.
       applier->Stop();
@@ -532,14 +556,22 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
         LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(
             record.id, CutoverDecision::kCommit, std::nullopt, actor_, "ready"));
         committed_attempt = record.id;
+        Failpoint("after_commit_recorded");  // crash tests: COMMIT recorded, nothing renamed
       }
       last = session.Commit();
       if (session.state() == executor::CutoverState::kCommitted) {
         const auto& t = session.report().timings;
         log->info("cut over: writes held {} ms (lock {} ms, drain {} ms, rename {} ms)",
                   t.writes_blocked_ms, t.lock_wait_ms, t.drain_ms, t.rename_ms);
-        return Step(id, Phase::kCuttingOver, Phase::kCutOver,
-                    "renamed; writes held " + std::to_string(t.writes_blocked_ms) + " ms");
+        LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCuttingOver, Phase::kCutOver,
+                                      "renamed; writes held " + std::to_string(t.writes_blocked_ms) + " ms"));
+        if (!last.ok()) {
+          // Renamed, but the binlog shows (or could not rule out) writes
+          // stranded in the old table: loud, and never cleaned up silently.
+          (void)store_.AppendEvent({id, actor_, kRenameUnverifiedEvent, dc_.name, last.ToString(), ""});
+          log->error("{}", last.ToString());
+        }
+        return last;
       }
       if (session.state() != executor::CutoverState::kAborted) {
         // The rename's outcome is not clean: stop and ask, never guess.
@@ -573,6 +605,50 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
                                                         : ""));
 }
 
+Status ShadowCopyRun::RecordFoundRenamed(int64_t id, const Plan& plan) {
+  // The process died between the rename and its records: the tables say it
+  // happened, so the records follow them.
+  LOCKSTEP_ASSIGN_OR_RETURN(std::vector<ArtifactRecord> artifacts, store_.ListArtifacts(id));
+  executor::StateStoreArtifactRecorder recorder(store_, id, dc_.name);
+  const std::string old_table = OldTableName(plan.table);
+  for (const ArtifactRecord& a : artifacts) {
+    if (a.artifact.dc == dc_.name && a.artifact.kind == ArtifactKind::kSentry &&
+        a.state != ArtifactState::kDropped) {
+      LOCKSTEP_RETURN_IF_ERROR(store_.MarkArtifactDropped(a.id));
+    }
+  }
+  LOCKSTEP_RETURN_IF_ERROR(recorder.Created(ArtifactKind::kOld, plan.schema, old_table));
+  return recorder.Dropped(ArtifactKind::kShadow, plan.schema, ShadowTableName(plan.table));
+}
+
+Status ShadowCopyRun::WitnessFoundRename(int64_t id, const Plan& plan) {
+  std::optional<std::string> lock_position;
+  for (int64_t since = 0;;) {
+    LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> page, store_.ListEvents(id, since, 1000));
+    for (const EventRecord& e : page) {
+      if (e.event.kind == kCutoverLockedEvent && e.event.dc == dc_.name) lock_position = e.event.message;
+    }
+    if (page.size() < 1000) break;
+    since = page.back().id;
+  }
+  if (!lock_position) {
+    return Status::FailedPrecondition(plan.table + " was found renamed after a restart, and no "
+                                      "lock position was recorded to check the binlog from");
+  }
+  LOCKSTEP_ASSIGN_OR_RETURN(std::string password, ResolvePassword(dc_));
+  executor::BinlogRenameWitness witness(dc_, password, 0x4C540000u + static_cast<uint32_t>(id % 0x10000),
+                                        plan.schema, plan.table);
+  const std::string rename = sql::CutoverRename(plan.schema, plan.table, OldTableName(plan.table),
+                                                ShadowTableName(plan.table));
+  LOCKSTEP_ASSIGN_OR_RETURN(executor::WritesBeforeRename seen,
+                            witness.WritesBetween(*lock_position, rename, 30000));
+  if (seen.gtids.empty()) return Status::Ok();
+  return Status::Internal(plan.table + " was renamed, but " + std::to_string(seen.gtids.size()) +
+                          " transaction(s) wrote to it after the lock and before the RENAME (first " +
+                          seen.gtids.front() + "): they are in " + OldTableName(plan.table) +
+                          ", not in the new table. Stopped: reconcile them by hand");
+}
+
 Status ShadowCopyRun::FinishCutover(int64_t id, const Plan& plan) {
   // A crash inside the cut-over: the sessions died with the process, so
   // locks are gone and a queued RENAME was abandoned. Read the ground truth.
@@ -588,7 +664,13 @@ Status ShadowCopyRun::FinishCutover(int64_t id, const Plan& plan) {
   const bool renamed = present.count(plan.table) && present.count(OldTableName(plan.table)) &&
                        !present.count(ShadowTableName(plan.table));
   if (renamed && committed) {
-    return Step(id, Phase::kCuttingOver, Phase::kCutOver, "found renamed after a restart");
+    LOCKSTEP_RETURN_IF_ERROR(RecordFoundRenamed(id, plan));
+    LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCuttingOver, Phase::kCutOver, "found renamed after a restart"));
+    Status witnessed = WitnessFoundRename(id, plan);
+    if (!witnessed.ok()) {
+      (void)store_.AppendEvent({id, actor_, kRenameUnverifiedEvent, dc_.name, witnessed.ToString(), ""});
+    }
+    return witnessed;
   }
   if (renamed || !present.count(plan.table) || !present.count(ShadowTableName(plan.table))) {
     // "Ownership ambiguous": never guessed, never retried automatically.

@@ -24,6 +24,7 @@ namespace lockstep {
 struct ShadowCopyConfig {
   int64_t chunk_target_ms = 500;
   int64_t lock_wait_ms = 2000;      // the zone's lock budget
+  int64_t cutover_window_ms = 3000; // the zone's: t is write-locked at most this long
   int64_t drain_timeout_ms = 3000;  // the applier must catch up under the lock in this
   int cutover_attempts = 5;
   int64_t first_backoff_ms = 500;   // doubled after each failed attempt
@@ -68,6 +69,10 @@ class ShadowCopyRun {
   // records the rename as done, or returns Unavailable with the migration set
   // back to ready (or left committed) for another attempt.
   Status FinishCutover(int64_t id, const Plan& plan);
+  // FinishCutover found the rename done: its artifact records, and the
+  // binlog's word from the last recorded lock position to the RENAME.
+  Status RecordFoundRenamed(int64_t id, const Plan& plan);
+  Status WitnessFoundRename(int64_t id, const Plan& plan);
   // The copy or checksum was stopped by its throttle for `reason`.
   Status Stopped(const OperatorPoll& operators, const std::string& what, const std::string& reason);
 

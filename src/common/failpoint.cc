@@ -13,8 +13,13 @@ void Failpoint(std::string_view name) {
     const char* value = std::getenv("LOCKSTEP_FAILPOINT");
     return std::string(value ? value : "");
   }();
-  if (armed.empty() || armed != name) return;
-  std::raise(SIGKILL);
+  if (armed.empty()) return;
+  if (armed == name) std::raise(SIGKILL);
+  constexpr std::string_view kStop = ":stop";
+  if (armed.size() == name.size() + kStop.size() && armed.compare(0, name.size(), name) == 0 &&
+      armed.compare(name.size(), kStop.size(), kStop) == 0) {
+    std::raise(SIGSTOP);
+  }
 }
 
 }  // namespace lockstep

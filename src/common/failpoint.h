@@ -13,8 +13,10 @@
 namespace lockstep {
 
 // Does nothing unless the environment variable LOCKSTEP_FAILPOINT equals
-// `name`; then raises SIGKILL and never returns. The variable is read once per
-// process, on the first call.
+// `name`; then raises SIGKILL and never returns. LOCKSTEP_FAILPOINT=name:stop
+// raises SIGSTOP instead: a lockstep that hangs with its sessions open, as a
+// debugger, a frozen VM or a cut-off network leaves it. The variable is read
+// once per process, on the first call.
 void Failpoint(std::string_view name);
 
 }  // namespace lockstep

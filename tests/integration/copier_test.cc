@@ -157,7 +157,7 @@ TEST_F(CopierTest, ShadowTableIsRecordedFirstReusedAndRefusedWhenForeign) {
   EXPECT_FALSE(info.reused);
   EXPECT_EQ(info.source_auto_increment, std::optional<uint64_t>(500));
   const std::string shadow = "_" + table_ + "_new";
-  EXPECT_EQ(recorder_.events(), (std::vector<std::string>{"planned " + shadow, "created " + shadow}));
+  EXPECT_EQ(recorder_.events(), (std::vector<std::string>{"planned shadow " + shadow, "created shadow " + shadow}));
   EXPECT_NE(info.shadow_def.FindColumn("b"), nullptr);
 
   ShadowTableInfo again = MustMakeShadow("ADD COLUMN b INT");

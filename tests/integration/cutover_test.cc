@@ -3,14 +3,18 @@
 // writable, abort releases, AUTO_INCREMENT is never lowered.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <random>
+#include <cstdlib>
 #include <thread>
 
 #include "db/server_errors.h"
 #include "db/sql.h"
 #include "executor/copy/row_copier.h"
+#include "executor/cutover/background_statement.h"
 #include "executor/cutover/cutover_session.h"
 #include "executor/shadow/shadow_table.h"
 #include "planner/sql/statement_parser.h"
@@ -90,9 +94,12 @@ class CutoverTest : public ::testing::Test {
   std::unique_ptr<CutoverSession> Session(executor::ApplierDrain& drain, CutoverConfig config) {
     config.schema = kSchema;
     config.table = table_;
+    witnesses_.push_back(std::make_unique<executor::BinlogRenameWitness>(
+        sandbox_->topology().dcs[0], "", 0x4C5F0000u + static_cast<uint32_t>(witnesses_.size()), kSchema,
+        table_));
     return std::make_unique<CutoverSession>(factory_, sandbox_->topology().dcs[0], recorder_, drain,
-                                            SystemClock::Instance(), executor::RealSleeper::Instance(),
-                                            config);
+                                            *witnesses_.back(), SystemClock::Instance(),
+                                            executor::RealSleeper::Instance(), config);
   }
 
   // t with 1000 rows, copied to _t_new, and a session whose open transaction
@@ -123,6 +130,8 @@ class CutoverTest : public ::testing::Test {
   MemoryArtifactRecorder recorder_;
   MariaDbConnectionFactory factory_;
   executor::ShadowTableInfo info_;
+  std::vector<std::unique_ptr<executor::BinlogRenameWitness>> witnesses_;
+  FunctionDrain drain_ok_;
 };
 
 struct WriterStats {
@@ -155,6 +164,47 @@ void LedgerWriter(Sandbox* sandbox, std::string t, std::string ledger, int64_t f
     stats->max_latency_ms = std::max(stats->max_latency_ms, MillisSince(start));
   }
 }
+
+// t and its ledger under four LedgerWriters, t's shadow copied, and an
+// applier stand-in that copies the ledger into the shadow: after a cut-over
+// that lost nothing, t and the ledger hold the same rows.
+class LedgerRound {
+ public:
+  LedgerRound(CutoverTest* test, Sandbox* sandbox, std::string t, std::string ledger,
+              std::string shadow, std::unique_ptr<Connection> applier)
+      : ledger_(std::move(ledger)), shadow_(std::move(shadow)), applier_(std::move(applier)),
+        drain_([this](const std::string&) {
+          return applier_->Execute("INSERT IGNORE INTO " + shadow_ + " (id, v, w) SELECT id, v, w FROM " +
+                                   ledger_);
+        }) {
+    (void)test;
+    for (int w = 0; w < 4; ++w) {
+      writers_.emplace_back(LedgerWriter, sandbox, t, ledger_, int64_t{1'000'000} * (w + 1), &stop_,
+                            &stats_[static_cast<size_t>(w)]);
+    }
+  }
+  ~LedgerRound() { Stop(); }
+  executor::ApplierDrain& drain() { return drain_; }
+  void Stop() {
+    stop_ = true;
+    for (auto& w : writers_) w.join();
+    writers_.clear();
+  }
+  int64_t committed() const {
+    int64_t n = 0;
+    for (const auto& s : stats_) n += s.committed;
+    return n;
+  }
+
+ private:
+  std::string ledger_;
+  std::string shadow_;
+  std::unique_ptr<Connection> applier_;
+  FunctionDrain drain_;
+  std::atomic<bool> stop_{false};
+  WriterStats stats_[4];
+  std::vector<std::thread> writers_;
+};
 
 TEST_F(CutoverTest, ConcurrentWritersLoseNothingAndItTakesUnderASecond) {
   const std::string base = table_;
@@ -238,10 +288,14 @@ TEST_F(CutoverTest, RenameQueuedBehindAShadowLockIsCaughtAndReleased) {
   ASSERT_NE(rogue, nullptr);
 
   FunctionDrain drain;
-  auto session = Session(drain);
+  CutoverConfig config;
+  config.hold_budget_ms = 800;
+  auto session = Session(drain, config);
   ASSERT_TRUE(session->Prepare().ok());
   Status commit = session->Commit();
   EXPECT_TRUE(commit.IsConflict()) << commit.ToString();
+  // t was held no longer than the budget.
+  EXPECT_LT(session->report().timings.writes_blocked_ms, 1300);
   // The DBA is told which session it may be.
   const std::string rogue_id = rogue->QueryValue("SELECT CONNECTION_ID()")->value_or("?");
   EXPECT_NE(commit.message().find("thread " + rogue_id + ","), std::string::npos)
@@ -324,8 +378,14 @@ TEST_F(CutoverTest, AbortAndDestructionReleaseTheLock) {
   }  // destroyed while READY
   EXPECT_TRUE(TryInsert(1003).ok());
   for (const std::string& event : recorder_.events()) {
-    EXPECT_EQ(event.find(info_.old_table), std::string::npos) << event;  // never planned
+    EXPECT_EQ(event.find("old " + info_.old_table), std::string::npos) << event;  // never planned
   }
+  // Each attempt's sentry is gone with it.
+  const std::vector<std::string> events = recorder_.events();
+  EXPECT_EQ(std::count(events.begin(), events.end(), "created sentry " + info_.old_table), 2);
+  EXPECT_EQ(std::count(events.begin(), events.end(), "dropped sentry " + info_.old_table), 2);
+  EXPECT_EQ(Value("SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = 'cuttest' "
+                  "AND TABLE_NAME = '" + info_.old_table + "'"), "0");
 }
 
 TEST_F(CutoverTest, AutoIncrementIsNeverLowered) {
@@ -347,10 +407,11 @@ TEST_F(CutoverTest, AutoIncrementIsNeverLowered) {
   Exec("INSERT INTO " + T() + " (v) VALUES (1)");
   EXPECT_EQ(Value("SELECT MAX(id) FROM " + T()), counter);
   const std::vector<std::string> events = recorder_.events();
-  ASSERT_GE(events.size(), 3u);
-  EXPECT_EQ(std::vector<std::string>(events.end() - 3, events.end()),
-            (std::vector<std::string>{"planned " + info_.old_table, "created " + info_.old_table,
-                                      "dropped " + info_.shadow_table}));
+  ASSERT_GE(events.size(), 4u);
+  EXPECT_EQ(std::vector<std::string>(events.end() - 4, events.end()),
+            (std::vector<std::string>{"dropped sentry " + info_.old_table, "planned old " + info_.old_table,
+                                      "created old " + info_.old_table,
+                                      "dropped shadow " + info_.shadow_table}));
 }
 
 TEST_F(CutoverTest, RefusesAnExistingOldTableAndNamesSortingFirst) {
@@ -368,6 +429,252 @@ TEST_F(CutoverTest, RefusesAnExistingOldTableAndNamesSortingFirst) {
   Status refused = upper->Prepare();
   EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(refused.message().find("sorts before"), std::string::npos) << refused.ToString();
+}
+
+// A DBA (or a proxy, or the network) ends the lock session at some moment of
+// the cut-over: the rename must not run without the lock, and a retry must
+// finish with no write lost.
+TEST_F(CutoverTest, LockSessionKilledAtAnyMomentLosesNothing) {
+  const std::string base = table_;
+  // -1: killed after Prepare, before Commit; else killed this many ms into Commit.
+  for (int kill_after_ms : {-1, 0, 1, 2, 4, 8}) {
+    table_ = base + std::to_string(kill_after_ms + 1);
+    const std::string ledger = Q("ledger_k" + std::to_string(kill_after_ms + 1));
+    Exec("CREATE TABLE " + T() + " (id BIGINT PRIMARY KEY, v INT, w INT)");
+    Exec("CREATE TABLE " + ledger + " (id BIGINT PRIMARY KEY, v INT, w INT)");
+    Exec("INSERT INTO " + T() + " SELECT seq, seq % 1000, 0 FROM seq_1_to_5000");
+    Exec("INSERT INTO " + ledger + " SELECT * FROM " + T());
+    ShadowAndCopy("ADD COLUMN extra INT NOT NULL DEFAULT 0");
+    LedgerRound round(this, sandbox_, T(), ledger, Q(info_.shadow_table), Connect());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+
+    Status result = Status::Internal("no attempt");
+    bool renamed = false;
+    int killed_attempts = 0;
+    for (int attempt = 0; attempt < 6 && !renamed; ++attempt) {
+      auto session = Session(round.drain());
+      result = session->Prepare();
+      if (!result.ok()) continue;
+      std::thread killer;
+      if (attempt == 0) {
+        ++killed_attempts;
+        const uint64_t victim = session->lock_session_id();
+        ASSERT_NE(victim, 0u);
+        auto dba = Connect();
+        if (kill_after_ms < 0) {
+          ASSERT_TRUE(dba->Execute("KILL CONNECTION " + std::to_string(victim)).ok());
+          // Writes go on into t while the session is gone.
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        } else {
+          killer = std::thread([dba = std::move(dba), victim, kill_after_ms] {
+            std::this_thread::sleep_for(std::chrono::milliseconds(kill_after_ms));
+            (void)dba->Execute("KILL CONNECTION " + std::to_string(victim));
+          });
+        }
+      }
+      result = session->Commit();
+      if (killer.joinable()) killer.join();
+      std::printf("[ attempt  ] kill at %d ms, attempt %d: %s (%s)\n", kill_after_ms, attempt,
+                  result.ToString().c_str(), executor::CutoverStateName(session->state()));
+      ASSERT_NE(session->state(), CutoverState::kUnknown) << result.ToString();
+      renamed = session->state() == CutoverState::kCommitted;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    round.Stop();
+    ASSERT_TRUE(renamed) << result.ToString();
+    // A rename that ran is reported as done, never as an error.
+    EXPECT_TRUE(result.ok()) << result.ToString();
+    EXPECT_EQ(killed_attempts, 1);
+    EXPECT_GT(round.committed(), 0);
+    // Nothing written after the lock went is stranded in _t_old.
+    EXPECT_EQ(Value("SELECT COUNT(*) FROM " + ledger + " l LEFT JOIN " + T() +
+                    " n ON n.id = l.id WHERE n.id IS NULL"), "0")
+        << "kill at " << kill_after_ms << " ms";
+    EXPECT_EQ(Value("SELECT COUNT(*) FROM " + T()), Value("SELECT COUNT(*) FROM " + ledger));
+  }
+}
+
+// Application updater: each transaction adds one to w of a random row, in t
+// and in the ledger alike; a lost update shows as a difference in w.
+void LedgerUpdater(Sandbox* sandbox, std::string t, std::string ledger, int rows, unsigned seed,
+                   std::atomic<bool>* stop, std::atomic<int64_t>* committed) {
+  auto c = sandbox->Connect(1);
+  if (!c.ok()) return;
+  Connection& conn = **c;
+  (void)conn.Execute("SET SESSION lock_wait_timeout = 10");
+  std::mt19937 rng(seed);
+  while (!stop->load()) {
+    const std::string where = " SET w = w + 1 WHERE id = " + std::to_string(1 + rng() % rows);
+    Status st = conn.Execute("START TRANSACTION");
+    if (st.ok()) st = conn.Execute("UPDATE " + t + where);
+    if (st.ok()) st = conn.Execute("UPDATE " + ledger + where);
+    if (st.ok()) st = conn.Execute("COMMIT");
+    if (st.ok()) {
+      ++*committed;
+    } else {
+      (void)conn.Execute("ROLLBACK");
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(300));
+  }
+}
+
+// Short transactions on _t_new, one after another: a RENAME waits on _t_new
+// behind them and is granted it at any moment of the cut-over.
+void ShadowNibbler(Sandbox* sandbox, std::string shadow, unsigned seed, std::atomic<bool>* stop,
+                   std::atomic<int64_t>* held) {
+  auto c = sandbox->Connect(1);
+  if (!c.ok()) return;
+  Connection& conn = **c;
+  std::mt19937 rng(seed);
+  while (!stop->load()) {
+    if (conn.Execute("START TRANSACTION").ok() &&
+        conn.Query("SELECT COUNT(*) FROM " + shadow + " WHERE id < 10").ok()) {
+      ++*held;
+      std::this_thread::sleep_for(std::chrono::microseconds(rng() % 3000));
+    }
+    (void)conn.Execute("COMMIT");
+    std::this_thread::sleep_for(std::chrono::microseconds(rng() % 1500));
+  }
+}
+
+TEST_F(CutoverTest, ShortTransactionsOnTheShadowLetNoWriteIntoTheOldTable) {
+  const char* env = std::getenv("LOCKSTEP_CUTOVER_ATTEMPTS");
+  const int attempts = env ? std::atoi(env) : 100;
+  constexpr int kRows = 2000;
+  const std::string ledger = Q("ledger_nibbled");
+  Exec("CREATE TABLE " + T() + " (id BIGINT PRIMARY KEY, v INT, w INT)");
+  Exec("CREATE TABLE " + ledger + " (id BIGINT PRIMARY KEY, v INT, w INT)");
+  Exec("INSERT INTO " + T() + " SELECT seq, seq, 0 FROM seq_1_to_" + std::to_string(kRows));
+  Exec("INSERT INTO " + ledger + " SELECT * FROM " + T());
+  ShadowAndCopy("ADD COLUMN extra INT");
+  const std::string shadow = Q(info_.shadow_table);
+  const std::string old = Q(info_.old_table);
+
+  std::atomic<bool> stop{false};
+  std::atomic<int64_t> updates{0}, nibbles{0};
+  std::vector<std::thread> threads;
+  for (unsigned w = 0; w < 3; ++w) {
+    threads.emplace_back(LedgerUpdater, sandbox_, T(), ledger, kRows, w + 1, &stop, &updates);
+  }
+  threads.emplace_back(ShadowNibbler, sandbox_, shadow, 99u, &stop, &nibbles);
+  auto applier = Connect();
+  FunctionDrain drain([&](const std::string&) {
+    return applier->Execute("REPLACE INTO " + shadow + " (id, v, w) SELECT id, v, w FROM " + ledger);
+  });
+  auto differences = [&] {
+    return Value("SELECT COUNT(*) FROM " + ledger + " l LEFT JOIN " + T() +
+                 " n ON n.id = l.id WHERE n.w IS NULL OR n.w <> l.w");
+  };
+
+  CutoverConfig config;
+  config.hold_budget_ms = 1000;
+  int committed = 0, released = 0, waited_behind = 0;
+  for (int attempt = 0; attempt < attempts; ++attempt) {
+    auto session = Session(drain, config);
+    Status result = session->Prepare();
+    if (result.ok()) result = session->Commit();
+    if (session->state() != CutoverState::kCommitted) {
+      ASSERT_EQ(session->state(), CutoverState::kAborted) << result.ToString();
+      ++released;
+      continue;
+    }
+    ++committed;
+    if (session->report().timings.rename_queue_ms > 2) ++waited_behind;
+    // Renamed: the binlog shows no write to t before the RENAME, and the
+    // ledger agrees row by row.
+    ASSERT_TRUE(result.ok()) << "attempt " << attempt << ": " << result.ToString();
+    ASSERT_TRUE(session->report().writes_before_rename.has_value());
+    ASSERT_EQ(differences(), "0") << "attempt " << attempt;
+    // A new shadow for the next attempt.
+    Exec("DROP TABLE " + old);
+    Exec("CREATE TABLE " + shadow + " LIKE " + T());
+    Exec("INSERT INTO " + shadow + " SELECT * FROM " + T());
+  }
+  stop = true;
+  for (auto& t : threads) t.join();
+  std::printf("[ measure  ] %d attempts: %d renamed (%d waited behind the nibbler's lock on %s), "
+              "%d released; %lld updates, %lld short transactions on the shadow\n",
+              attempts, committed, waited_behind, info_.shadow_table.c_str(), released,
+              static_cast<long long>(updates.load()), static_cast<long long>(nibbles.load()));
+  EXPECT_EQ(differences(), "0");
+  EXPECT_GT(committed, attempts / 2);
+  EXPECT_GT(updates.load(), 0);
+}
+
+// A transaction that holds _t_new while the cut-over raises its
+// AUTO_INCREMENT under the lock: the ALTER waits for it, but t is held no
+// longer than the budget, and the attempt is released.
+TEST_F(CutoverTest, ShadowHeldInAutoIncrementFixKeepsTheBudget) {
+  Exec("CREATE TABLE " + T() + " (id INT AUTO_INCREMENT PRIMARY KEY, v INT)");
+  Exec("INSERT INTO " + T() + " (v) SELECT seq FROM seq_1_to_100");
+  Exec("DELETE FROM " + T() + " WHERE id > 50");  // t's counter stays above the shadow's
+  ShadowAndCopy("ADD COLUMN extra INT");
+  auto rogue = Connect();
+  std::thread release;
+  FunctionDrain drain([&](const std::string&) {
+    // Under the lock, just before the AUTO_INCREMENT fix.
+    Status st = rogue->Execute("START TRANSACTION");
+    if (st.ok()) st = rogue->Query("SELECT COUNT(*) FROM " + Q(info_.shadow_table)).status();
+    release = std::thread([&] {
+      std::this_thread::sleep_for(std::chrono::seconds(6));
+      (void)rogue->Execute("COMMIT");
+    });
+    return st;
+  });
+  CutoverConfig config;
+  config.hold_budget_ms = 1000;
+  auto session = Session(drain, config);
+  const auto start = std::chrono::steady_clock::now();
+  Status prepared = session->Prepare();
+  const int64_t elapsed = MillisSince(start);
+  const bool writable_at_once = TryInsert(5000).ok();
+  release.join();
+  std::printf("[ measure  ] prepare failed after %lld ms, writes held %lld ms: %s\n",
+              static_cast<long long>(elapsed),
+              static_cast<long long>(session->report().timings.writes_blocked_ms),
+              prepared.ToString().c_str());
+  ASSERT_FALSE(prepared.ok());
+  EXPECT_EQ(session->state(), CutoverState::kAborted);
+  EXPECT_LT(session->report().timings.writes_blocked_ms, 1500);
+  EXPECT_LT(elapsed, 2000);
+  EXPECT_TRUE(writable_at_once);
+  // Once the holder is gone, the next attempt raises the counter and renames.
+  auto retry = Session(drain_ok_, config);
+  ASSERT_TRUE(retry->Prepare().ok());
+  ASSERT_TRUE(retry->Commit().ok());
+  EXPECT_TRUE(retry->report().auto_increment_raised);
+}
+
+// Another session waiting for an exclusive lock on t (LOCK TABLES t WRITE):
+// the unlock could grant it before the RENAME, and its writes would land in
+// the old t, so the attempt is released before the RENAME is even sent.
+TEST_F(CutoverTest, OtherSessionWaitingToLockReleasesIt) {
+  Exec("CREATE TABLE " + T() + " (id BIGINT PRIMARY KEY, v INT)");
+  Exec("INSERT INTO " + T() + " SELECT seq, seq FROM seq_1_to_100");
+  ShadowAndCopy("ADD COLUMN extra INT");
+  FunctionDrain drain;
+  auto session = Session(drain);
+  ASSERT_TRUE(session->Prepare().ok());
+  auto other = Connect();
+  ASSERT_TRUE(other->Execute("SET SESSION lock_wait_timeout = 30").ok());
+  executor::BackgroundStatement waiting(*other, "LOCK TABLES " + T() + " WRITE");
+  for (int i = 0; i < 200; ++i) {
+    auto state = conn_->QueryValue("SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE INFO LIKE "
+                                   "'LOCK TABLES %' AND STATE = 'Waiting for table metadata lock'");
+    if (state.ok() && state->value_or("0") == "1") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  Status commit = session->Commit();
+  EXPECT_TRUE(commit.IsConflict()) << commit.ToString();
+  EXPECT_EQ(session->state(), CutoverState::kAborted);
+  auto locked = waiting.Wait(10000);
+  ASSERT_TRUE(locked.has_value() && locked->ok()) << (locked ? locked->ToString() : "still waiting");
+  ASSERT_TRUE(other->Execute("UNLOCK TABLES").ok());
+  EXPECT_EQ(Value("SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'cuttest' "
+                  "AND TABLE_NAME = '" + table_ + "' AND COLUMN_NAME = 'extra'"), "0");
+  auto retry = Session(drain);
+  ASSERT_TRUE(retry->Prepare().ok());
+  ASSERT_TRUE(retry->Commit().ok());
 }
 
 }  // namespace

@@ -48,6 +48,13 @@ TEST(CopySqlTest, LexicographicComparisons) {
   }
 }
 
+TEST(CopySqlTest, DeletesAboveAWatermark) {
+  const RangeTable shadow{"db", "_t_new", kAB, true};
+  EXPECT_EQ(DeleteAbove(shadow, {"1", "x"}),
+            "DELETE FROM `db`.`_t_new` WHERE (`a` > 1 OR (`a` = 1 AND `b` > 'x'))");
+  EXPECT_EQ(DeleteAll(shadow), "DELETE FROM `db`.`_t_new`");
+}
+
 TEST(CopySqlTest, RangeStatements) {
   const RangeTable t{"db", "t", kId, true};
   const RangeTable shadow{"db", "_t_new", kId, true};
@@ -125,6 +132,22 @@ TEST(CopySqlTest, CutoverStatements) {
            {CutoverRename("db", "t", "_t_old", "_t_new"),
             "RENAME TABLE `db`.`t` TO `db`.`_t_old`, `db`.`_t_new` TO `db`.`t`"},
            {SetAutoIncrement("db", "_t_new", 1001), "ALTER TABLE `db`.`_t_new` AUTO_INCREMENT = 1001"},
+           {SetAutoIncrementWithin("db", "_t_new", 7, 250),
+            "SET STATEMENT max_statement_time = 0.250 FOR ALTER TABLE `db`.`_t_new` AUTO_INCREMENT = 7"},
+           {LockTableAndSentry("db", "t", "_t_old", TableLockMode::kRead, 1500),
+            "SET STATEMENT max_statement_time = 1.500 FOR LOCK TABLES `db`.`t` READ, `db`.`_t_old` WRITE"},
+           {LockTableAndSentry("db", "t", "_t_old", TableLockMode::kWrite, 20),
+            "SET STATEMENT max_statement_time = 0.020 FOR LOCK TABLES `db`.`t` WRITE, `db`.`_t_old` WRITE"},
+           {PendingExclusiveProbe("db", "t"),
+            "SET STATEMENT lock_wait_timeout = 0 FOR SELECT 1 FROM `db`.`t` LIMIT 0"},
+           {SetMaxStatementTime(2500), "SET SESSION max_statement_time = 2.500"},
+           {CreateSentry("db", "_t_old"),
+            "CREATE TABLE `db`.`_t_old` (lockstep_sentry TINYINT) ENGINE=InnoDB COMMENT 'lockstep "
+            "cut-over sentry'"},
+           {DropTable("d`b", "_t_old"), "DROP TABLE `d``b`.`_t_old`"},
+           {DropTableWithin("db", "_t_old", 40),
+            "SET STATEMENT max_statement_time = 0.040 FOR DROP TABLE `db`.`_t_old`"},
+           {SetWaitTimeout(0), "SET SESSION wait_timeout = 1"},
            {CreateTableLike("db", "_t_new", "t"), "CREATE TABLE `db`.`_t_new` LIKE `db`.`t`"},
            {ThreadState(42), "SELECT STATE, INFO FROM information_schema.PROCESSLIST WHERE ID = 42"},
            {KillQuery(42), "KILL QUERY 42"},

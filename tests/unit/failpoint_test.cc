@@ -37,6 +37,21 @@ TEST_F(FailpointTest, UnsetVariableDoesNothing) {
       ::testing::ExitedWithCode(0), "");
 }
 
+// name:stop stops the process instead (hang tests, resume_test); another
+// name with the suffix, or the suffix alone, does nothing.
+TEST_F(FailpointTest, AStopSuffixOnlyStopsItsOwnName) {
+  Arm("after_cutover_prepared:stop");
+  EXPECT_EXIT(
+      {
+        Failpoint("after_cutover");
+        Failpoint("after_cutover_prepared:");
+        Failpoint("cutover_prepared");
+        Failpoint("");
+        std::_Exit(0);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
 TEST_F(FailpointTest, OtherNamesDoNothing) {
   Arm("after_copying_started");
   EXPECT_EXIT(

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "executor/migration/old_table_cleanup.h"
+#include "state/state_store.h"
+#include "state_test_support.h"
 
 namespace lockstep {
 namespace {
@@ -40,6 +42,36 @@ TEST(OldTableCleanupTest, OnlyAMigrationThatCutOverHasAnOldTable) {
   }
   m.phase = Phase::kCutOver;
   EXPECT_FALSE(OldTablesDueAtMs(topology, m).ok()) << "no recorded cut-over time";
+}
+
+class OldTableHoldTest : public StateDirTest {};
+
+// A rename whose binlog showed writes stranded in _t_old holds the old table
+// until an operator says they are reconciled; a later unverified rename
+// holds it again.
+TEST_F(OldTableHoldTest, AnUnverifiedRenameHoldsTheOldTableUntilReconciled) {
+  auto store = StateStore::Open(path_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto id = (*store)->CreateMigration(MinimalMigrationSpec());
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  EXPECT_TRUE(CheckOldTablesReleased(**store, *id).ok());
+  ASSERT_TRUE((*store)->AppendEvent({*id, "lockstep", kRenameUnverifiedEvent, "dc1", "2 transactions", ""}).ok());
+  Status held = CheckOldTablesReleased(**store, *id);
+  EXPECT_EQ(held.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(held.message().find("in dc1"), std::string::npos) << held.ToString();
+  EXPECT_NE(held.message().find("--reconciled"), std::string::npos) << held.ToString();
+  ASSERT_TRUE((*store)->AppendEvent({*id, "dba", kRenameReconciledEvent, std::nullopt, "done", "checked"}).ok());
+  EXPECT_TRUE(CheckOldTablesReleased(**store, *id).ok());
+  ASSERT_TRUE((*store)->AppendEvent({*id, "lockstep", kRenameUnverifiedEvent, "dc2", "1 transaction", ""}).ok());
+  EXPECT_FALSE(CheckOldTablesReleased(**store, *id).ok());
+  // Another migration's events do not hold this one.
+  auto other = (*store)->CreateMigration([] {
+    MigrationSpec spec = MinimalMigrationSpec();
+    spec.table_name = "items";
+    return spec;
+  }());
+  ASSERT_TRUE(other.ok()) << other.status().ToString();
+  EXPECT_TRUE(CheckOldTablesReleased(**store, *other).ok());
 }
 
 }  // namespace

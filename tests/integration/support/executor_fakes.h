@@ -15,17 +15,18 @@
 
 namespace lockstep::testing {
 
-// Records "planned _t_new", "created _t_new", "dropped _t_old", in order.
+// Records "planned shadow _t_new", "created shadow _t_new", "dropped old
+// _t_old", in order.
 class MemoryArtifactRecorder : public executor::ArtifactRecorder {
  public:
-  Status Planned(ArtifactKind, const std::string&, const std::string& name) override {
-    return Add("planned " + name);
+  Status Planned(ArtifactKind kind, const std::string&, const std::string& name) override {
+    return Add("planned " + Describe(kind, name));
   }
-  Status Created(ArtifactKind, const std::string&, const std::string& name) override {
-    return Add("created " + name);
+  Status Created(ArtifactKind kind, const std::string&, const std::string& name) override {
+    return Add("created " + Describe(kind, name));
   }
-  Status Dropped(ArtifactKind, const std::string&, const std::string& name) override {
-    return Add("dropped " + name);
+  Status Dropped(ArtifactKind kind, const std::string&, const std::string& name) override {
+    return Add("dropped " + Describe(kind, name));
   }
   std::vector<std::string> events() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -33,6 +34,9 @@ class MemoryArtifactRecorder : public executor::ArtifactRecorder {
   }
 
  private:
+  static std::string Describe(ArtifactKind kind, const std::string& name) {
+    return std::string(ArtifactKindName(kind)) + " " + name;
+  }
   Status Add(std::string event) {
     std::lock_guard<std::mutex> lock(mu_);
     events_.push_back(std::move(event));
