@@ -152,8 +152,8 @@ void ApplierLoop::Read() {
   NetBatch net;
   std::optional<binlog::GtidPosition> pending;
   Clock::time_point opened;
-  auto hand_over = [&] {
-    Work work{std::move(net.rows), std::move(*pending)};
+  auto hand_over = [&](bool caught_up) {
+    Work work{std::move(net.rows), std::move(*pending), caught_up, Clock::now()};
     net = NetBatch{};
     pending.reset();
     return Enqueue(std::move(work));
@@ -177,7 +177,7 @@ void ApplierLoop::Read() {
     {
       std::lock_guard lock(mu_);
       frontier = frontier_;  // read after the transaction was (CopyFrontier)
-      flush = ReachesFlushTarget(position);
+      flush = ReachesFlushTarget(position) || deferring_;
       apply_idle = queue_.empty() && !applying_ && frontier_known_;
       read_ = position;
     }
@@ -201,10 +201,10 @@ void ApplierLoop::Read() {
     const bool due = apply_idle && (!next->has_value() || now - opened >= net_window_);
     const bool full = net.rows.size() >= max_batch_rows_ || net.bytes >= max_batch_bytes_;
     if (flush || due || full) {
-      if (!hand_over()) break;
+      if (!hand_over(!next->has_value())) break;
     }
   }
-  if (pending && !net.rows.empty()) hand_over();
+  if (pending && !net.rows.empty()) hand_over(false);
   std::lock_guard lock(mu_);
   reader_done_ = true;
   queue_cv_.notify_all();
@@ -241,50 +241,44 @@ std::string SomeKeys(const NetChanges& net) {
 }  // namespace
 
 void ApplierLoop::Apply() {
-  // A batch that hit a duplicate of _t_new's new unique key: it may hold an
-  // older state of one row while the copy already wrote a newer state of
-  // another (a value moved between rows). It is applied again under the next
-  // batch, whose newer states win; only a duplicate that outlives the
-  // binlog's later changes (the reader has nothing newer for kQuietMs) is
-  // one of the data, and stops the applier with its keys.
-  constexpr auto kQuietMs = std::chrono::milliseconds(3000);
-  // Under a load that never pauses: a duplicate that every newer state for
-  // this long has not resolved.
-  constexpr auto kLongestDeferral = std::chrono::seconds(30);
+  // A batch that hits a duplicate of _t_new's new unique key may only be
+  // older than a row the copy wrote (a value moved between rows): it is
+  // kept, the reader hands over every transaction from then on, and it is
+  // applied again under each, the newer states winning. The duplicate is one
+  // of the data only when a batch the reader handed over caught up (at a
+  // heartbeat) after the first collision still collides: every change logged
+  // before the copy wrote its row is in it then.
+  constexpr auto kLongestDeferral = std::chrono::minutes(5);
   std::optional<Work> deferred;
   std::chrono::steady_clock::time_point deferred_since;
-  Status deferred_error;
   while (true) {
     Work work;
     {
       std::unique_lock lock(mu_);
       auto ready = [&] { return !queue_.empty() || reader_done_ || !error_.ok(); };
       if (deferred) {
-        queue_cv_.wait_for(lock, std::chrono::milliseconds(200), ready);
+        queue_cv_.wait_for(lock, std::chrono::seconds(1), ready);
       } else {
         queue_cv_.wait(lock, ready);
       }
       if (!error_.ok()) break;
       // Stopping: a deferred batch stays unapplied, its position unrecorded.
       if (queue_.empty() && (!deferred || reader_done_)) break;
-      const auto deferred_for = std::chrono::steady_clock::now() - deferred_since;
-      if (deferred && (deferred_for >= kLongestDeferral || (queue_.empty() && deferred_for >= kQuietMs))) {
+      if (queue_.empty()) {
+        if (std::chrono::steady_clock::now() - deferred_since < kLongestDeferral) continue;
         lock.unlock();
-        Fail(deferred_error.WithContext(
-              "the duplicate outlived every later change the binlog holds, so it is one of the "
-              "data: the new unique key does not hold; lockstep stops rather than drop rows "
-              "(rows with primary key " + SomeKeys(deferred->net) + ")"));
+        Fail(Status::FailedPrecondition(
+            "a batch colliding on the new unique key was not resolved by " +
+            std::to_string(kLongestDeferral.count()) + " minutes of later changes (rows with "
+            "primary key " + SomeKeys(deferred->net) + ")"));
         break;
       }
-      if (queue_.empty()) {
-        work.position_after = deferred->position_after;  // retried alone
-      } else {
-        work = std::move(queue_.front());
-        queue_.pop_front();
-      }
+      work = std::move(queue_.front());
+      queue_.pop_front();
       applying_ = true;
       queue_cv_.notify_all();  // room for the reader
     }
+    const bool after_first_collision = deferred && work.handed_at > deferred_since;
     if (deferred) {
       // The newer batch's states win; the position is the newer batch's.
       for (auto& [key, row] : work.net) deferred->net.insert_or_assign(key, std::move(row));
@@ -305,20 +299,26 @@ void ApplierLoop::Apply() {
       std::optional<NetChanges> kept;
       if (applier_.may_collide()) kept = work.net;
       Status applied = applier_.Apply(std::move(work.net));
-      if (!applied.ok() && applied.server_errno() == 1062 && kept) {
-        if (deferred_error.ok()) deferred_since = std::chrono::steady_clock::now();
-        deferred_error = applied;
-        deferred = Work{std::move(*kept), std::move(work.position_after)};
+      if (!applied.ok() && applied.server_errno() == 1062 && kept &&
+          !(after_first_collision && work.caught_up)) {
+        if (!after_first_collision) deferred_since = std::chrono::steady_clock::now();
+        deferred = Work{std::move(*kept), std::move(work.position_after), false, {}};
         std::lock_guard lock(mu_);
+        deferring_ = true;
         applying_ = false;
         queue_cv_.notify_all();
         continue;
       }
       if (!applied.ok()) {
+        if (applied.server_errno() == 1062 && kept) {
+          applied = applied.WithContext(
+              "the duplicate outlived every change the binlog held, so it is one of the data: the "
+              "new unique key does not hold; lockstep stops rather than drop rows (rows with "
+              "primary key " + SomeKeys(*kept) + ")");
+        }
         Fail(applied);
         break;
       }
-      deferred_error = Status::Ok();
       rows_applied_ = applier_.rows_applied();
       batches_split_ = applier_.batches_split();
     }
@@ -326,6 +326,7 @@ void ApplierLoop::Apply() {
       std::lock_guard lock(mu_);
       applied_ = std::move(work.position_after);
       applying_ = false;
+      deferring_ = false;
     }
     applied_cv_.notify_all();
     queue_cv_.notify_all();  // the reader may hand over its batch

@@ -130,6 +130,10 @@ class ApplierLoop {
   struct Work {
     NetChanges net;
     binlog::GtidPosition position_after;
+    // Handed over at a heartbeat: the reader had read everything the server
+    // had logged by `handed_at`.
+    bool caught_up = false;
+    std::chrono::steady_clock::time_point handed_at;
   };
 
   ApplierLoop(std::vector<std::unique_ptr<Connection>> sessions, ApplierTarget target,
@@ -179,6 +183,9 @@ class ApplierLoop {
   bool frontier_known_ = true;             // guarded by mu_: not while holding
   std::deque<Work> queue_;         // guarded by mu_: at most one batch
   bool applying_ = false;          // guarded by mu_: the apply thread has a batch
+  // The apply thread holds a batch that collided on a new unique key: the
+  // reader hands over every transaction and heartbeat until it is resolved.
+  bool deferring_ = false;         // guarded by mu_
   bool reader_done_ = false;       // guarded by mu_: nothing more will be queued
   std::condition_variable queue_cv_;
 

@@ -107,7 +107,7 @@ Status ChangeNetter::CheckExact(const binlog::Transaction& trx, const binlog::Ro
         "applied exactly; the migration stops. Run it again when no XA transaction writes "
         "the table");
   }
-  if (change.table.get() != last_checked_map_) {
+  if (change.table != last_checked_map_) {
     if (!pinned_columns_) {
       pinned_columns_ = change.table->columns;
     } else if (change.table->columns != *pinned_columns_) {
@@ -116,7 +116,7 @@ Status ChangeNetter::CheckExact(const binlog::Transaction& trx, const binlog::Ro
           "columns than the table had when this applier started: the table changed during the "
           "migration");
     }
-    last_checked_map_ = change.table.get();
+    last_checked_map_ = change.table;
   }
   if (change.after_present) {
     return Status::FailedPrecondition(

@@ -106,7 +106,8 @@ class ChangeNetter {
   // The columns of t's first TABLE_MAP this applier read; every later one
   // must equal them (a DDL of t the statement check missed shows here).
   std::optional<std::vector<binlog::ColumnInfo>> pinned_columns_;
-  const binlog::TableMap* last_checked_map_ = nullptr;
+  // The last map checked, held so that a later map cannot reuse its address.
+  std::shared_ptr<const binlog::TableMap> last_checked_map_;
   uint64_t events_seen_ = 0;
   uint64_t rows_left_to_copy_ = 0;
 };

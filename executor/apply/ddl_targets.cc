@@ -14,6 +14,12 @@ class TargetScanner {
       : t_(tokens), default_schema_(default_schema) {}
 
   std::vector<TableName> Scan() {
+    if (Is("SET") && t_[i_ + 1].IsKeyword("STATEMENT")) {
+      // SET STATEMENT var = value, ... FOR <statement>
+      while (!t_[i_].IsEnd() && !Is("FOR")) ++i_;
+      if (t_[i_].IsEnd()) return {};
+      ++i_;
+    }
     if (Is("CREATE")) {
       ++i_;
       SkipWords({"OR", "REPLACE", "ONLINE", "OFFLINE", "UNIQUE", "FULLTEXT", "SPATIAL", "TEMPORARY"});
@@ -23,12 +29,7 @@ class TargetScanner {
         SkipWords({"IF", "NOT", "EXISTS"});
         AddName();
       } else if (Is("INDEX") || Is("TRIGGER")) {
-        // ... ON <table>: the first ON at the top level names it.
-        while (!t_[i_].IsEnd() && !Is("ON")) ++i_;
-        if (Is("ON")) {
-          ++i_;
-          AddName();
-        }
+        AddNameAfterOn();
       }
     } else if (Is("ALTER")) {
       ++i_;
@@ -37,6 +38,15 @@ class TargetScanner {
         ++i_;
         SkipWords({"IF", "EXISTS"});
         AddName();
+        // EXCHANGE PARTITION p WITH TABLE x, CONVERT TABLE x TO PARTITION p:
+        // x's rows change without a row event.
+        for (; !t_[i_].IsEnd(); ++i_) {
+          if ((Is("WITH") || Is("CONVERT")) && t_[i_ + 1].IsKeyword("TABLE")) {
+            i_ += 2;
+            AddName();
+            if (t_[i_].IsEnd()) break;
+          }
+        }
       }
     } else if (Is("DROP")) {
       ++i_;
@@ -46,11 +56,7 @@ class TargetScanner {
         SkipWords({"IF", "EXISTS"});
         AddNameList();
       } else if (Is("INDEX")) {
-        while (!t_[i_].IsEnd() && !Is("ON")) ++i_;
-        if (Is("ON")) {
-          ++i_;
-          AddName();
-        }
+        AddNameAfterOn();
       }
     } else if (Is("RENAME")) {
       ++i_;
@@ -71,6 +77,7 @@ class TargetScanner {
       if (Is("TABLE")) ++i_;
       AddName();
     }
+    if (temporary_) return {};  // a temporary table hides t for its session only
     return std::move(out_);
   }
 
@@ -82,16 +89,21 @@ class TargetScanner {
       for (std::string_view w : words) {
         if (Is(w)) {
           if (sql::EqualsIgnoreCase(w, "REPLACE")) replace_ = true;
+          if (sql::EqualsIgnoreCase(w, "TEMPORARY")) temporary_ = true;
           ++i_;
           skipped = true;
         }
       }
     }
   }
-  // DEFINER = user@host (or CURRENT_USER): tokens up to the next keyword.
+  // DEFINER = user[@host] | CURRENT_USER[()] | CURRENT_ROLE[()]
   void SkipDefiner() {
     if (!Is("DEFINER")) return;
-    while (!t_[i_].IsEnd() && !Is("TRIGGER") && !Is("TABLE") && !Is("INDEX")) ++i_;
+    ++i_;
+    if (t_[i_].IsOperator("=")) ++i_;
+    if (!t_[i_].IsEnd()) ++i_;                                  // the user
+    if (t_[i_].kind == sql::TokenKind::kVariable) ++i_;         // @host
+    if (t_[i_].IsOperator("(") && t_[i_ + 1].IsOperator(")")) i_ += 2;
   }
   void AddName() {
     if (!t_[i_].IsName()) return;
@@ -103,6 +115,13 @@ class TargetScanner {
       i_ += 2;
     }
     out_.push_back(std::move(name));
+  }
+  // ... ON <table>: the first ON names it (CREATE/DROP INDEX, CREATE TRIGGER).
+  void AddNameAfterOn() {
+    while (!t_[i_].IsEnd() && !Is("ON")) ++i_;
+    if (!Is("ON")) return;
+    ++i_;
+    AddName();
   }
   void AddNameList() {
     while (true) {
@@ -116,6 +135,7 @@ class TargetScanner {
   std::string_view default_schema_;
   size_t i_ = 0;
   bool replace_ = false;
+  bool temporary_ = false;
   std::vector<TableName> out_;
 };
 
@@ -130,6 +150,8 @@ std::vector<TableName> DdlTargets(std::string_view text, std::string_view defaul
 
 bool StatementChangesTable(std::string_view text, std::string_view default_schema,
                            std::string_view schema, std::string_view table) {
+  // A statement lockstep cannot read is taken to change t if it names it.
+  if (!sql::Lexer(text).Tokenize().ok()) return text.find(table) != std::string_view::npos;
   const std::vector<TableName> targets = DdlTargets(text, default_schema);
   const TableName t{std::string(schema), std::string(table)};
   const TableName old{t.schema, OldTableName(t.table)};

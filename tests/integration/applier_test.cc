@@ -634,18 +634,23 @@ TEST_F(ApplierTest, AValueMovedBetweenRowsAcrossABatchIsNoDuplicate) {
   ASSERT_TRUE(CreateEmptyPair(*c, "uq", "id INT PRIMARY KEY, u INT").ok());
   ASSERT_TRUE(c->Execute("ALTER TABLE apply._uq_new ADD UNIQUE KEY uu (u)").ok());
   ASSERT_TRUE(c->Execute("INSERT INTO apply.uq VALUES (2, 20)").ok());
-  // As the copy will have read row 2: after it took 10 from row 1 (below).
-  ASSERT_TRUE(c->Execute("INSERT INTO apply._uq_new VALUES (2, 10)").ok());
+  ASSERT_TRUE(c->Execute("INSERT INTO apply._uq_new VALUES (2, 20)").ok());  // copied
   auto started = StartApplier(*c, "uq", "_uq_new", 4290, 1);
   ASSERT_TRUE(started.ok()) << started.status().ToString();
+  // Row 1's key is held in _t_new, so the applier's first batch waits.
+  auto holder = Dc(1);
+  ASSERT_TRUE(holder->Execute("START TRANSACTION").ok());
+  ASSERT_TRUE(holder->Query("SELECT * FROM apply._uq_new WHERE id = 1 FOR UPDATE").ok());
   ASSERT_TRUE(c->Execute("INSERT INTO apply.uq VALUES (1, 10)").ok());
-  // The applier's batch with row 1 at 10 meets the copied row 2 at 10.
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  EXPECT_TRUE(started->loop->status().ok()) << started->loop->status().ToString();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // read, and waiting on the lock
   ASSERT_TRUE(c->Execute("UPDATE apply.uq SET u = 11 WHERE id = 1").ok());
   ASSERT_TRUE(c->Execute("UPDATE apply.uq SET u = 10 WHERE id = 2").ok());
+  // The copy reads row 2 now, with the value row 1 gave up.
+  ASSERT_TRUE(c->Execute("UPDATE apply._uq_new SET u = 10 WHERE id = 2").ok());
+  ASSERT_TRUE(holder->Execute("COMMIT").ok());  // the first batch (row 1 at 10) collides
   Status applied = WaitAppliedNow(*c, *started->loop);
   ASSERT_TRUE(applied.ok()) << applied.ToString();
+  EXPECT_TRUE(started->loop->status().ok()) << started->loop->status().ToString();
   EXPECT_EQ(Contents(*c, "_uq_new", "id, u"), "1|11|\n2|10|\n");
   EXPECT_EQ(Contents(*c, "uq", "id, u"), "1|11|\n2|10|\n");
 }

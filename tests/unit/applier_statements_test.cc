@@ -85,8 +85,20 @@ TEST(ApplierStatementsTest, StatementsThatChangeTheTableNameItAsAWholeIdentifier
   EXPECT_FALSE(changes("CREATE TABLE `app`.`_s_new` LIKE `app`.`s`"));
   EXPECT_FALSE(changes("DROP TABLE IF EXISTS `app`.`_s_new`"));
   EXPECT_FALSE(changes("CREATE TABLE `app`.`_s_old` (lockstep_sentry TINYINT) COMMENT 'x'"));
-  // Not lexable: no target rather than a guess (the TABLE_MAP check remains).
-  EXPECT_FALSE(changes("ALTER TABLE 's"));
+  // Not lexable: taken to change t when it names it.
+  EXPECT_TRUE(changes("ALTER TABLE 's"));
+  EXPECT_FALSE(changes("ALTER TABLE 'x"));
+  // Statement-level settings, and rows exchanged with a partition.
+  EXPECT_TRUE(changes("SET STATEMENT lock_wait_timeout = 5 FOR ALTER TABLE s ADD COLUMN x INT"));
+  EXPECT_TRUE(changes("SET STATEMENT max_statement_time = 1 FOR TRUNCATE TABLE s"));
+  EXPECT_TRUE(changes("ALTER TABLE p EXCHANGE PARTITION p0 WITH TABLE s"));
+  EXPECT_TRUE(changes("ALTER TABLE p CONVERT TABLE s TO PARTITION p1 VALUES LESS THAN (10)"));
+  // A temporary table of the same name hides t for one session only, and a
+  // routine's body is not its statement.
+  EXPECT_FALSE(changes("DROP TEMPORARY TABLE s"));
+  EXPECT_FALSE(changes("CREATE OR REPLACE TEMPORARY TABLE s (id INT)"));
+  EXPECT_FALSE(changes("CREATE OR REPLACE DEFINER=`root`@`localhost` PROCEDURE p() TRUNCATE TABLE s"));
+  EXPECT_TRUE(changes("CREATE DEFINER = CURRENT_USER TRIGGER tr AFTER UPDATE ON s FOR EACH ROW SET @x = 1"));
 }
 
 TEST(ApplierStatementsTest, DataChangesThatNameTheTableAreStatementFormatWrites) {
