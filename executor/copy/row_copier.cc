@@ -57,8 +57,14 @@ Result<CopyOutcome> RowCopier::Run(const std::optional<std::string>& resume_wate
   // (INSERT IGNORE) while the applier leaves those keys to the copy: gone,
   // the copy and the applier make them exact again. The applier holds until
   // CopyStarting, so nothing of this process is deleted.
-  LOCKSTEP_RETURN_IF_ERROR(conn_.Execute(after ? sql::DeleteAbove(layout.target, *after)
-                                               : sql::DeleteAll(layout.target)));
+  // In pieces: a large one is one transaction's undo and one binlog event
+  // that the DC's replicas replay as a whole.
+  constexpr uint64_t kDeletePiece = 5000;
+  for (uint64_t deleted = kDeletePiece; deleted == kDeletePiece;) {
+    LOCKSTEP_RETURN_IF_ERROR(
+        conn_.Execute(sql::DeleteAbove(layout.target, after ? &*after : nullptr, static_cast<int64_t>(kDeletePiece))));
+    deleted = conn_.affected_rows();
+  }
   LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> upper, ReadKey(conn_, sql::MaxKey(layout.source)));
   observer_.CopyStarting(after, upper);
   if (!upper) {  // t is empty: everything will come through the applier

@@ -189,7 +189,27 @@ Result<ChecksumVerdict> ChunkChecksum::Run(const std::optional<std::string>& res
     return verdict;
   }
   LOCKSTEP_RETURN_IF_ERROR(CheckRange(std::move(after), *upper, verdict));
+  if (!verdict.stopped) LOCKSTEP_RETURN_IF_ERROR(CheckTail(*upper, verdict));
   return verdict;
+}
+
+Status ChunkChecksum::CheckTail(const sql::KeyTuple& upper, ChecksumVerdict& verdict) {
+  // Rows of _t_new above t's largest key at the start: rows t gained since
+  // (the applier's), or rows t no longer has. The range up to the larger of
+  // the two tables' largest keys is compared like any other.
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> any,
+                            conn_.QueryValue(sql::AnyAbove(layout_.target, upper)));
+  if (any.value_or("0") == "0") return Status::Ok();
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> shadow_top, ReadKey(conn_, sql::MaxKey(layout_.target)));
+  if (!shadow_top) return Status::Ok();
+  LOCKSTEP_ASSIGN_OR_RETURN(std::optional<std::string> beyond,
+                            conn_.QueryValue(sql::AnyAbove(layout_.source, *shadow_top)));
+  sql::KeyTuple top = *shadow_top;
+  if (beyond.value_or("0") != "0") {
+    LOCKSTEP_ASSIGN_OR_RETURN(std::optional<sql::KeyTuple> source_top, ReadKey(conn_, sql::MaxKey(layout_.source)));
+    if (source_top) top = *source_top;
+  }
+  return CheckRange(upper, top, verdict);
 }
 
 Result<ChecksumVerdict> ChunkChecksum::RunUpTo(const std::optional<std::string>& after_key,
@@ -221,8 +241,6 @@ Status ChunkChecksum::CheckRange(std::optional<sql::KeyTuple> after, const sql::
                               ReadKey(conn_, sql::ChunkEnd(layout_.source, to_upper, want - 1)));
     const bool last = !end.has_value() || *end == upper;
     if (last) end = upper;
-    // Rows of _t_new above t's largest key at the start are newer than this
-    // run: the applier keeps them, and the cut-over's drain makes them equal.
     ChecksumChunkResult result;
     result.lower = after ? std::optional<std::string>(EncodeWatermark(*after)) : std::nullopt;
     result.upper = EncodeWatermark(*end);

@@ -108,6 +108,9 @@ class ChunkChecksum {
  private:
   Status Prepare();
   // Checks the chunks of (after, upper], adding to `verdict`.
+  // After the range up to t's largest key at the start: the rows of either
+  // table above it.
+  Status CheckTail(const sql::KeyTuple& upper, ChecksumVerdict& verdict);
   Status CheckRange(std::optional<sql::KeyTuple> after, const sql::KeyTuple& upper,
                     ChecksumVerdict& verdict);
   struct Sums {

@@ -152,13 +152,15 @@ std::string DeleteRange(const RangeTable& table, const KeyRange& range) {
          RangeCondition("", table.key, range);
 }
 
-std::string DeleteAbove(const RangeTable& table, const KeyTuple& after) {
-  return "DELETE FROM " + QualifiedName(table.schema, table.table) + " WHERE " +
-         KeyGreaterThan(table.key, after);
+std::string DeleteAbove(const RangeTable& table, const KeyTuple* after, int64_t limit) {
+  return "DELETE FROM " + QualifiedName(table.schema, table.table) +
+         (after ? " WHERE " + KeyGreaterThan(table.key, *after) : std::string()) + " LIMIT " +
+         std::to_string(std::max<int64_t>(limit, 1));
 }
 
-std::string DeleteAll(const RangeTable& table) {
-  return "DELETE FROM " + QualifiedName(table.schema, table.table);
+std::string AnyAbove(const RangeTable& table, const KeyTuple& after) {
+  return "SELECT EXISTS (SELECT 1 FROM " + QualifiedName(table.schema, table.table) + " WHERE " +
+         KeyGreaterThan(table.key, after) + ")";
 }
 
 std::string ChecksumValueExpression(const ChecksumValue& v) {

@@ -80,9 +80,10 @@ std::string CopyRange(const RangeTable& source, const RangeTable& target,
                       const std::vector<ColumnCopy>& columns, InsertMode mode,
                       const KeyRange& range);
 std::string DeleteRange(const RangeTable& table, const KeyRange& range);
-// Every row whose key is above `after`; every row.
-std::string DeleteAbove(const RangeTable& table, const KeyTuple& after);
-std::string DeleteAll(const RangeTable& table);
+// At most `limit` rows whose key is above `after` (null: any row).
+std::string DeleteAbove(const RangeTable& table, const KeyTuple* after, int64_t limit);
+// One row: whether the table has a row whose key is above `after`.
+std::string AnyAbove(const RangeTable& table, const KeyTuple& after);
 // SELECT COUNT(*) FROM table WHERE range LOCK IN SHARE MODE: under REPEATABLE
 // READ it holds the rows and the gaps of the range against writers, so a
 // checksum of a hot chunk compares both tables at one moment.

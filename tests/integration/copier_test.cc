@@ -386,11 +386,13 @@ TEST_P(ResumeTest, ResumingRepeatsAtMostOneChunk) {
   auto second = Copy(info, SmallChunks(1000), checkpoint, resumed);
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   ASSERT_FALSE(resumed.reports.empty());
-  // The repeated chunk is exactly the one in flight, and it adds nothing.
+  // The repeated chunk is exactly the one in flight: its rows, possibly
+  // stale, were deleted with everything above the checkpoint, and copied
+  // again.
   EXPECT_EQ(resumed.reports[0].chunk_lower, checkpoint);
   EXPECT_EQ(resumed.reports[0].watermark, std::optional<std::string>("4000"));
-  EXPECT_EQ(resumed.reports[0].last_chunk_rows, 0);
-  EXPECT_EQ(second->progress.rows_copied, 6000);
+  EXPECT_EQ(resumed.reports[0].last_chunk_rows, 1000);
+  EXPECT_EQ(second->progress.rows_copied, 7000);
   EXPECT_EQ(Fingerprint(T(), "id, v", "ISNULL(v)"), Fingerprint(Shadow(), "id, v", "ISNULL(v)"));
 }
 
@@ -607,6 +609,33 @@ TEST_F(CopierTest, AChunkStillDifferentIsLockedOnlyWhereItDiffers) {
   ASSERT_EQ(failed->mismatches.size(), 1u);
   EXPECT_EQ(failed->mismatches[0].upper, "2000");
   EXPECT_EQ(failed->mismatches[0].pieces_locked, 1);
+}
+
+// Rows of _t_new above t's largest key when the checksum starts: a row t no
+// longer has (stale) was never compared and went through to the cut-over.
+TEST_F(CopierTest, ChecksumComparesRowsAboveTheTablesLargestKey) {
+  Exec("CREATE TABLE " + T() + " (id INT PRIMARY KEY, v VARCHAR(20))");
+  Exec("INSERT INTO " + T() + " SELECT seq, CONCAT('v', seq) FROM seq_1_to_2000");
+  ShadowTableInfo info = MustMakeShadow("ADD COLUMN extra INT");
+  CollectingCopyObserver observer;
+  ASSERT_TRUE(Copy(info, SmallChunks(1000), std::nullopt, observer).ok());
+  Exec("INSERT INTO " + Shadow() + " (id, v) VALUES (5000, 'stale'), (5001, 'stale')");
+
+  auto conn = Connect();
+  executor::NoThrottle throttle;
+  FunctionCatchUp catch_up;
+  CollectingChecksumObserver checked;
+  executor::ChunkChecksumConfig config;
+  config.chunk = ChunkSizerConfig{500, 1000, 1000, 1000};
+  executor::ChunkChecksum checksum(*conn, info, catch_up, throttle, checked, SystemClock::Instance(),
+                                   executor::RealSleeper::Instance(), config);
+  auto verdict = checksum.Run();
+  ASSERT_TRUE(verdict.ok()) << verdict.status().ToString();
+  EXPECT_TRUE(verdict->passed);
+  EXPECT_EQ(verdict->recopied, 1) << "the tail above 2000 was not compared";
+  ASSERT_FALSE(checked.results.empty());
+  EXPECT_EQ(checked.results.back().lower, std::optional<std::string>("2000"));
+  EXPECT_EQ(Fingerprint(T(), "id, v", "0"), Fingerprint(Shadow(), "id, v", "0"));
 }
 
 TEST_F(CopierTest, ChecksumTrailChecksOnlyWhatIsCopiedAndOnlyWhenAllowed) {

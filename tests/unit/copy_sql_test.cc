@@ -50,9 +50,12 @@ TEST(CopySqlTest, LexicographicComparisons) {
 
 TEST(CopySqlTest, DeletesAboveAWatermark) {
   const RangeTable shadow{"db", "_t_new", kAB, true};
-  EXPECT_EQ(DeleteAbove(shadow, {"1", "x"}),
-            "DELETE FROM `db`.`_t_new` WHERE (`a` > 1 OR (`a` = 1 AND `b` > 'x'))");
-  EXPECT_EQ(DeleteAll(shadow), "DELETE FROM `db`.`_t_new`");
+  const KeyTuple after{"1", "x"};
+  EXPECT_EQ(DeleteAbove(shadow, &after, 5000),
+            "DELETE FROM `db`.`_t_new` WHERE (`a` > 1 OR (`a` = 1 AND `b` > 'x')) LIMIT 5000");
+  EXPECT_EQ(DeleteAbove(shadow, nullptr, 0), "DELETE FROM `db`.`_t_new` LIMIT 1");
+  EXPECT_EQ(AnyAbove(shadow, {"2", "y"}),
+            "SELECT EXISTS (SELECT 1 FROM `db`.`_t_new` WHERE (`a` > 2 OR (`a` = 2 AND `b` > 'y')))");
 }
 
 TEST(CopySqlTest, RangeStatements) {
