@@ -1,6 +1,11 @@
 #include "planner/inspect/schema_effect.h"
 
+#include <set>
+#include <sstream>
+
 #include "db/sql.h"
+#include "planner/sql/create_table_parser.h"
+#include "planner/sql/statement_parser.h"
 
 namespace lockstep {
 namespace {
@@ -22,6 +27,62 @@ Result<std::string> ShowCreate(Connection& conn, const std::string& schema,
     return Status::NotFound("SHOW CREATE TABLE returned nothing for " + schema + "." + table);
   }
   return *r.rows[0][1];
+}
+
+// The clause's key if it adds a FULLTEXT key.
+std::optional<sql::IndexDef> AddedFulltextKey(const std::string& clause) {
+  auto alter = sql::ParseAlterTable("ALTER TABLE `lockstep_probe` " + clause);
+  if (!alter.ok() || alter->clauses.size() != 1) return std::nullopt;
+  const sql::AlterClause& c = alter->clauses[0];
+  if (c.kind != sql::ClauseKind::kAddIndex || !c.index || c.index->kind != sql::IndexKind::kFulltext) {
+    return std::nullopt;
+  }
+  return c.index;
+}
+
+// `create_sql` with FULLTEXT key lines for `keys` after its last key line
+// (before the constraints), named as the server names them.
+Result<std::string> WithFulltextKeys(const std::string& create_sql, const std::vector<sql::IndexDef>& keys) {
+  LOCKSTEP_ASSIGN_OR_RETURN(sql::TableDef def, sql::ParseCreateTable(create_sql));
+  std::set<std::string> taken;
+  for (const sql::IndexDef& index : def.indexes) taken.insert(sql::ToLowerAscii(index.name));
+  std::vector<std::string> lines;
+  std::istringstream in(create_sql);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  if (lines.size() < 3) return Status::Internal("unexpected SHOW CREATE TABLE: " + create_sql);
+  // Body lines run from 1 to the line starting with ')'.
+  size_t close = lines.size() - 1;
+  while (close > 0 && (lines[close].empty() || lines[close][0] != ')')) --close;
+  size_t at = close;  // insert before this line
+  for (size_t i = 1; i < close; ++i) {
+    if (lines[i].rfind("  CONSTRAINT ", 0) == 0) {
+      at = i;
+      break;
+    }
+  }
+  std::vector<std::string> added;
+  for (const sql::IndexDef& key : keys) {
+    if (key.columns.empty() || key.columns[0].name.empty()) {
+      return Status::InvalidArgument("a FULLTEXT key needs named columns");
+    }
+    std::string name = key.name.empty() ? key.columns[0].name : key.name;
+    for (int n = 2; key.name.empty() && taken.count(sql::ToLowerAscii(name)); ++n) {
+      name = key.columns[0].name + "_" + std::to_string(n);
+    }
+    taken.insert(sql::ToLowerAscii(name));
+    std::string cols;
+    for (const sql::IndexColumn& c : key.columns) cols += (cols.empty() ? "" : ",") + sql::QuoteIdentifier(c.name);
+    added.push_back("  FULLTEXT KEY " + sql::QuoteIdentifier(name) + " (" + cols + ")");
+  }
+  // Every body line but the last ends with a comma.
+  if (at == close && at > 1 && lines[at - 1].back() != ',') lines[at - 1] += ",";
+  for (size_t i = 0; i < added.size(); ++i) {
+    if (at != close || i + 1 < added.size()) added[i] += ",";
+  }
+  lines.insert(lines.begin() + static_cast<std::ptrdiff_t>(at), added.begin(), added.end());
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) out += (i ? "\n" : "") + lines[i];
+  return out;
 }
 
 }  // namespace
@@ -58,9 +119,28 @@ Result<SchemaEffect> ProbeSchemaEffect(Connection& conn, const std::string& sche
                                        const std::vector<std::string>& clauses) {
   SchemaEffect effect;
   LOCKSTEP_ASSIGN_OR_RETURN(effect.before_sql, ShowCreate(conn, schema, table));
-  LOCKSTEP_ASSIGN_OR_RETURN(std::vector<std::string> after,
-                            ProbeSchemaSteps(conn, schema, table, {clauses}));
-  effect.after_sql = after.at(0);
+  Result<std::vector<std::string>> after = ProbeSchemaSteps(conn, schema, table, {clauses});
+  if (!after.ok() && after.status().message().find("FULLTEXT index on temporary") != std::string::npos) {
+    std::vector<std::string> tried;
+    std::vector<sql::IndexDef> fulltext;
+    for (const std::string& clause : clauses) {
+      if (std::optional<sql::IndexDef> key = AddedFulltextKey(clause)) {
+        fulltext.push_back(*key);
+        effect.decided_from_clauses.push_back(
+            "`" + clause + "` decided from the parsed clause, not tried: the server's temporary "
+            "probe table cannot take a FULLTEXT key; an added key changes no row event");
+      } else {
+        tried.push_back(clause);
+      }
+    }
+    if (!fulltext.empty()) {
+      LOCKSTEP_ASSIGN_OR_RETURN(std::vector<std::string> rest, ProbeSchemaSteps(conn, schema, table, {tried}));
+      LOCKSTEP_ASSIGN_OR_RETURN(effect.after_sql, WithFulltextKeys(rest.at(0), fulltext));
+      return effect;
+    }
+  }
+  if (!after.ok()) return after.status();
+  effect.after_sql = after->at(0);
   return effect;
 }
 

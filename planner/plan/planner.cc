@@ -208,45 +208,14 @@ Result<Plan> MakePlan(const Topology& topology, ConnectionFactory& factory,
     Connection& probe_conn = *conns[static_cast<size_t>(probe)];
     auto effect = ProbeSchemaEffect(probe_conn, request.schema, request.table,
                                     sql::EffectClauseSql(request.alter));
-    // MariaDB refuses FULLTEXT keys on temporary InnoDB tables (1796), so the
-    // probe cannot try them: probe the rest, and take the added key from the
-    // parsed clause (an index changes no row event), saying so in the plan.
-    std::vector<std::string> fulltext_keys;
-    std::vector<sql::IndexDef> fulltext_defs;  // added to the probed definition by hand
-    sql::AlterTable without_fulltext = request.alter;
-    std::erase_if(without_fulltext.clauses, [&](const sql::AlterClause& c) {
-      const bool fulltext = c.kind == sql::ClauseKind::kAddIndex && c.index &&
-                            c.index->kind == sql::IndexKind::kFulltext;
-      if (fulltext) fulltext_keys.push_back(sql::ClauseSql(c));
-      return fulltext;
-    });
-    if (!effect.ok() && !fulltext_keys.empty() &&
-        effect.status().message().find("FULLTEXT index on temporary") != std::string::npos) {
-      effect = ProbeSchemaEffect(probe_conn, request.schema, request.table,
-                                 sql::EffectClauseSql(without_fulltext));
-      if (effect.ok()) {
-        for (const auto& c : request.alter.clauses) {
-          if (c.kind == sql::ClauseKind::kAddIndex && c.index && c.index->kind == sql::IndexKind::kFulltext) {
-            fulltext_defs.push_back(*c.index);
-          }
-        }
-        for (const std::string& key : fulltext_keys) {
-          plan.skew_reasons.push_back("`" + key + "` decided from the parsed clause, not tried: the "
-                                      "server's temporary probe table cannot take a FULLTEXT key; "
-                                      "an added key changes no row event");
-        }
-      }
-    }
     if (!effect.ok()) {
       plan.probe_error = effect.status().message();
     } else {
+      plan.skew_reasons = effect->decided_from_clauses;
       plan.before_sql = effect->before_sql;
       plan.after_sql = effect->after_sql;
       auto before = sql::ParseCreateTable(plan.before_sql);
       auto after = sql::ParseCreateTable(plan.after_sql);
-      if (after.ok()) {
-        for (const sql::IndexDef& key : fulltext_defs) after->indexes.push_back(key);
-      }
       if (!before.ok() || !after.ok()) {
         const Status& bad = before.ok() ? after.status() : before.status();
         plan.probe_error = "lockstep cannot read the server's table definition: " + bad.message();

@@ -52,5 +52,25 @@ TEST_F(ShadowCopyTest, TableEqualsTheOracleAfterAMigrationUnderWrites) {
             << "migration, " << writers.rolled_back() << " rolled back\n";
 }
 
+// A FULLTEXT key, which the probe's temporary table cannot take: planned from
+// the parsed clause, and the shadow copy adds it, an unnamed one too.
+TEST_F(ShadowCopyTest, AFulltextKeyIsAddedByTheShadowCopy) {
+  auto c = Dc(1);
+  ASSERT_TRUE(c->Execute("DROP TABLE IF EXISTS copytest.oracle").ok());
+  ASSERT_TRUE(CreateTableAndOracle(*c, "copytest", "ft", 2000).ok());
+  OracleWriters writers(*sandbox_, "copytest", "ft", 2000, 1);
+  CommandOutput run = RunLockstep({"--config", sandbox_->topology_path(), "run", "--table",
+                                   "copytest.ft", "--alter", "ADD FULLTEXT INDEX fc (c), ADD FULLTEXT (c)",
+                                   "--strategy", "copy", "--yes"});
+  writers.Stop();
+  ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_EQ(DiffAgainstOracle(*c, "copytest", "ft"), "");
+  auto keys = c->QueryValue("SELECT GROUP_CONCAT(DISTINCT INDEX_NAME ORDER BY INDEX_NAME) FROM "
+                            "information_schema.STATISTICS WHERE TABLE_SCHEMA = 'copytest' AND "
+                            "TABLE_NAME = 'ft' AND INDEX_TYPE = 'FULLTEXT'");
+  EXPECT_EQ(keys->value_or(""), "c,fc");
+  ASSERT_TRUE(c->Execute("DROP TABLE copytest.oracle").ok());
+}
+
 }  // namespace
 }  // namespace lockstep::testing
