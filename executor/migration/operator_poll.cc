@@ -55,6 +55,12 @@ Status OperatorPoll::Apply(const OperatorCommandRecord& record) {
       break;
     }
     case OperatorCommandKind::kAbort:
+      // Taken off the queue: recorded before acted on, so that a process
+      // dying before the clean-up leaves the abort for the next one.
+      LOCKSTEP_RETURN_IF_ERROR(store_
+                                   .AppendEvent({id_, c.actor, kAbortTakenEvent, std::nullopt,
+                                                 "abort taken by the running migration", c.reason})
+                                   .status());
       state_.abort_reason = "aborted by " + who;
       state_.abort_actor = c.actor;
       state_.abort_why = c.reason;
@@ -77,6 +83,19 @@ Result<OperatorState> OperatorPoll::Poll() {
     LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id_));
     state_.paused = record.paused;
     if (record.paused) state_.pause_reason = "paused (before this run started)";
+    // An abort an earlier process took and did not finish is still wanted.
+    for (int64_t since = 0;;) {
+      LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> page, store_.ListEvents(id_, since, 1000));
+      for (const EventRecord& e : page) {
+        if (e.event.kind != kAbortTakenEvent) continue;
+        state_.abort_reason = "aborted by " + e.event.actor + ": " + e.event.reason +
+                              " (taken before this run started)";
+        state_.abort_actor = e.event.actor;
+        state_.abort_why = e.event.reason;
+      }
+      if (page.size() < 1000) break;
+      since = page.back().id;
+    }
   }
   last_poll_ms_ = now;
   LOCKSTEP_ASSIGN_OR_RETURN(auto commands, store_.TakePendingOperatorCommands(id_));

@@ -24,6 +24,9 @@
 
 namespace lockstep {
 
+// The event that records an abort taken off the queue, before it is acted on.
+inline constexpr const char* kAbortTakenEvent = "operator_abort_taken";
+
 struct OperatorState {
   bool paused = false;
   std::string pause_reason;               // "paused by <who>: <why>"

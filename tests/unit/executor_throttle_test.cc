@@ -262,6 +262,23 @@ TEST_F(OperatorPollTest, PauseThrottleResumeAndAbortTakeEffectAtTheNextPoll) {
   EXPECT_EQ(*state->abort_reason, "aborted by dba: incident 42");
 }
 
+// An abort taken off the queue by a process that died before its clean-up
+// (a crash, kill -9) is still an abort for the process that resumes.
+TEST_F(OperatorPollTest, AnAbortTakenBeforeACrashHoldsForTheNextRun) {
+  {
+    OperatorPoll dying(*store_, id_, clock_, 500);
+    Command(OperatorCommandKind::kAbort);
+    auto state = dying.Poll();
+    ASSERT_TRUE(state.ok() && state->abort_reason.has_value());
+  }  // gone before acting: the queue is empty now
+  OperatorPoll resumed(*store_, id_, clock_, 500);
+  auto state = resumed.Poll();
+  ASSERT_TRUE(state.ok()) << state.status().ToString();
+  ASSERT_TRUE(state->abort_reason.has_value()) << "the abort was held only in the dead process";
+  EXPECT_EQ(state->abort_actor, "dba");
+  EXPECT_EQ(state->abort_why, "incident 42");
+}
+
 TEST_F(OperatorPollTest, AMigrationPausedBeforeTheRunStaysPaused) {
   ASSERT_TRUE(store_->SetPaused(id_, true, "dba", "wait for the sale").ok());
   OperatorPoll control(*store_, id_, clock_, 500);
