@@ -86,6 +86,10 @@ CopySafety AnalyzeCopySafety(const sql::TableDef& old_def, const sql::TableDef& 
   for (const sql::ForeignKeyDef& fk : new_def.foreign_keys) {
     out.strict_reasons.push_back("has foreign key `" + fk.name + "`: IGNORE would skip orphan rows");
   }
+  if (!new_def.partitioning.empty() && new_def.partitioning != old_def.partitioning) {
+    out.strict_reasons.push_back("partitions the table anew (" + new_def.partitioning.substr(0, 80) +
+                                 "): IGNORE would drop rows that fit no partition");
+  }
   out.ignore_allowed = out.strict_reasons.empty();
   return out;
 }

@@ -121,6 +121,11 @@ TEST(CopySafetyTest, IgnoreOnlyWhenNothingElseCanBeIgnored) {
                 x + tail + ux + end, false, "makes `a` NOT NULL"},
            {"check", "ALTER TABLE t ADD CONSTRAINT c CHECK (a > 0)",
             head + x + tail + ux + ",\n  CONSTRAINT `c` CHECK (`a` > 0)" + end, false, "adds CHECK"},
+           // A strict INSERT stops on a row that fits no partition (1526);
+           // INSERT IGNORE dropped it.
+           {"partitioned anew", "ALTER TABLE t FORCE",
+            head + x + tail + ux + end + "\n PARTITION BY RANGE (`id`)\n(PARTITION `p0` VALUES LESS THAN "
+            "(100) ENGINE = InnoDB)", false, "fit no partition"},
        }) {
     sql::TableDef old_def = Table(kOld);
     sql::TableDef new_def = Table(c.new_table);
