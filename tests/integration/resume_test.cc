@@ -100,6 +100,18 @@ class ResumeTest : public SandboxSuite<1>, public ::testing::WithParamInterface<
     return keys.ok() ? keys->value_or("") : keys.status().ToString();
   }
 
+  // Every row of resume.<table> and of its oracle changes three times: a
+  // backlog of 3 x kRows row changes for the applier.
+  static void ChangeEveryRowThreeTimes(Connection& c, const std::string& table) {
+    for (int round = 0; round < 3; ++round) {
+      for (const char* t : {"oracle", ""}) {
+        const std::string name = *t ? std::string(t) : table;
+        ASSERT_TRUE(c.Execute("UPDATE resume." + name + " SET k = k + 1, c = CONCAT('r', " +
+                              std::to_string(round) + ", LEFT(c, 20))").ok());
+      }
+    }
+  }
+
   // A fresh resume.<table> of kRows rows and its oracle.
   static void CreateTable(const std::string& table) {
     auto c = Dc(1);
@@ -207,13 +219,7 @@ TEST_F(ResumeTest, ResumedWithABacklogCatchesUpBeforeTheCutOverLocks) {
   RunToFailpoint(table, "after_verified");
   if (HasFatalFailure()) return;
   auto c = Dc(1);
-  for (int round = 0; round < 3; ++round) {
-    for (const char* t : {"oracle", ""}) {
-      const std::string name = *t ? std::string(t) : table;
-      ASSERT_TRUE(c->Execute("UPDATE resume." + name + " SET k = k + 1, c = CONCAT('r', " +
-                             std::to_string(round) + ", LEFT(c, 20))").ok());
-    }
-  }
+  ChangeEveryRowThreeTimes(*c, table);
   CommandOutput resumed = Resume(table);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
   // (An attempt may still fail on InnoDB's statistics update, which briefly
@@ -417,13 +423,7 @@ TEST_F(ResumeTest, KilledRightAfterCommitIsRecordedResumesToTheRename) {
     EXPECT_EQ((*m)->phase, Phase::kCuttingOver) << PhaseName((*m)->phase);
   }
   auto c = Dc(1);
-  for (int round = 0; round < 3; ++round) {
-    for (const char* t : {"oracle", ""}) {
-      const std::string name = *t ? std::string(t) : table;
-      ASSERT_TRUE(c->Execute("UPDATE resume." + name + " SET k = k + 1, c = CONCAT('r', " +
-                             std::to_string(round) + ", LEFT(c, 20))").ok());
-    }
-  }
+  ChangeEveryRowThreeTimes(*c, table);
   OracleWriters writers(*sandbox_, "resume", table, kRows, 2);
   CommandOutput resumed = Resume(table);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
