@@ -120,6 +120,7 @@ Result<AbortSummary> AbortMigration(StateStore& store, ConnectionFactory& factor
                                                "abort", actor, reason, summary.dropped));
   }
 
+  LOCKSTEP_RETURN_IF_ERROR(ReleaseTableEverywhere(store, factory, topology, m));
   LOCKSTEP_ASSIGN_OR_RETURN(std::vector<DcProgress> progress, store.ListDcProgress(m.id));
   for (const DcProgress& p : progress) {
     if (IsTerminalPhase(p.phase)) continue;

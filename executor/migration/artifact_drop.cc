@@ -1,8 +1,11 @@
 #include "executor/migration/artifact_drop.h"
 
+#include <set>
+
 #include "common/logging.h"
 #include "db/cutover_sql.h"
 #include "db/sql.h"
+#include "executor/migration/table_owner.h"
 
 namespace lockstep {
 
@@ -20,6 +23,29 @@ Result<std::map<std::string, const DcConfig*>> MigrationDcs(const Topology& topo
     dcs[name] = dc;
   }
   return dcs;
+}
+
+Status ReleaseTableEverywhere(StateStore& store, ConnectionFactory& factory,
+                              const Topology& topology, const MigrationRecord& m) {
+  LOCKSTEP_ASSIGN_OR_RETURN(std::string store_id, store.Identity());
+  LOCKSTEP_ASSIGN_OR_RETURN(auto dcs, MigrationDcs(topology, m, "its owner record"));
+  std::set<std::string> claimed;
+  for (int64_t since = 0;;) {
+    LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> page, store.ListEvents(m.id, since, 1000));
+    for (const EventRecord& e : page) {
+      if (e.event.kind == kTableClaimedEvent && e.event.dc) claimed.insert(*e.event.dc);
+    }
+    if (page.size() < 1000) break;
+    since = page.back().id;
+  }
+  for (const auto& [name, dc] : dcs) {
+    if (!claimed.count(name)) continue;  // never claimed there
+    LOCKSTEP_ASSIGN_OR_RETURN(auto conn, factory.Connect(*dc));
+    LOCKSTEP_RETURN_IF_ERROR(ReleaseTable(*conn, m.spec.table_schema, m.spec.table_name,
+                                          {store_id, m.id, ""})
+                                 .WithContext("releasing " + m.spec.table_name + " in " + name));
+  }
+  return Status::Ok();
 }
 
 Status DropArtifactsInDc(StateStore& store, ConnectionFactory& factory, const DcConfig& dc,

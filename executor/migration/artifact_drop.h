@@ -36,4 +36,9 @@ namespace lockstep {
                                        std::string_view verb, std::string_view actor,
                                        std::string_view reason, std::vector<std::string>& dropped);
 
+// Releases the migration's owner record (table_owner.h) in every DC it runs
+// in: it ended, and the table may be migrated again, by any state store.
+[[nodiscard]] Status ReleaseTableEverywhere(StateStore& store, ConnectionFactory& factory,
+                                            const Topology& topology, const MigrationRecord& m);
+
 }  // namespace lockstep

@@ -82,6 +82,7 @@ Result<CleanupSummary> DropOldTables(StateStore& store, ConnectionFactory& facto
     LOCKSTEP_RETURN_IF_ERROR(DropArtifactsInDc(store, factory, *dcs[dc], m, here, is_old_table,
                                                "cleanup", actor, reason, summary.dropped));
   }
+  LOCKSTEP_RETURN_IF_ERROR(ReleaseTableEverywhere(store, factory, topology, m));
   // Every DC, then the migration: cut_over -> cleaned_up -> done.
   LOCKSTEP_ASSIGN_OR_RETURN(std::vector<DcProgress> progress, store.ListDcProgress(m.id));
   for (const DcProgress& p : progress) {

@@ -9,6 +9,7 @@
 
 #include "common/failpoint.h"
 #include "common/logging.h"
+#include "common/process.h"
 #include "db/artifact_names.h"
 #include "db/cutover_sql.h"
 #include "db/sql.h"
@@ -24,6 +25,7 @@
 #include "executor/migration/copy_throttle.h"
 #include "executor/migration/old_table_cleanup.h"
 #include "executor/migration/operator_poll.h"
+#include "executor/migration/table_owner.h"
 #include "executor/shadow/shadow_spec.h"
 #include "executor/shadow/shadow_table.h"
 #include "executor/shadow/state_store_artifact_recorder.h"
@@ -242,6 +244,13 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   }
   const Checkpoint& checkpoint = progress.checkpoint;
   LOCKSTEP_ASSIGN_OR_RETURN(auto ddl_conn, factory_.Connect(dc_));
+  // Before anything touches the DC: no other lockstep may be migrating t.
+  // Recorded first, so that an abort knows to release it.
+  LOCKSTEP_ASSIGN_OR_RETURN(std::string store_id, store_.Identity());
+  LOCKSTEP_RETURN_IF_ERROR(
+      store_.AppendEvent({id, actor_, kTableClaimedEvent, dc_.name, "owner record claimed", ""}).status());
+  LOCKSTEP_RETURN_IF_ERROR(
+      ClaimTable(*ddl_conn, dc_.name, plan.schema, plan.table, {store_id, id, ThisHostName()}));
 
   // The applier starts where the binlog stood before the shadow existed and
   // before the first row was copied, or from the last checkpoint: every later

@@ -18,6 +18,12 @@ void CheckArtifacts(const CheckContext& ctx, std::vector<CheckResult>& out) {
   }
   for (const auto& dc : ctx.dcs) {
     if (!dc.inspected()) continue;
+    if (dc.table->owner) {
+      out.push_back(Fail("artifacts", dc.name(), "owned", "none",
+                         "the table is being migrated: " + *dc.table->owner +
+                             "; finish or abort that migration from its state file"));
+      continue;
+    }
     if (dc.table->leftover_artifacts.empty()) {
       out.push_back(Pass("artifacts", dc.name(), "none", "none", "no leftover artifacts"));
       continue;

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "db/artifact_names.h"
+#include "db/owner_sql.h"
 #include "db/sql.h"
 
 namespace lockstep {
@@ -106,6 +107,16 @@ Result<TableFacts> InspectTable(Connection& conn, const DcConfig& dc, const std:
   LOCKSTEP_ASSIGN_OR_RETURN(QueryResult leftovers,
                             conn.Query(sql::ExistingTables(schema, ArtifactTableNames(table))));
   for (const auto& row : leftovers.rows) f.leftover_artifacts.push_back(row[0].value_or(""));
+  // Who migrates the table, if anyone (no owners table: nobody ever did).
+  auto owner = conn.Query(sql::OwnerOf(schema, table));
+  if (owner.ok() && !owner->rows.empty()) {
+    f.owner = "migration " + owner->Get(0, "migration_id").value_or("?") + " of state store " +
+              owner->Get(0, "store_id").value_or("?") + " (host " +
+              owner->Get(0, "owner_host").value_or("?") + ", since " +
+              owner->Get(0, "claimed_at").value_or("?") + ")";
+  } else if (!owner.ok() && owner.status().server_errno() != 1146) {
+    return owner.status();
+  }
   return f;
 }
 

@@ -40,6 +40,7 @@ struct TableFacts {
   DiskSpace disk;
   std::vector<OpenTransaction> transactions;    // every open InnoDB transaction
   std::vector<std::string> leftover_artifacts;  // _t_new, _t_old, ... that exist now
+  std::optional<std::string> owner;             // the lockstep migrating it (db/owner_sql.h)
   int64_t trigger_count = 0;
   std::vector<std::string> referencing_foreign_keys;
 };

@@ -174,10 +174,20 @@ constexpr const char* kSchemaV3 = R"sql(
 ALTER TABLE dc_progress ADD COLUMN checksum_watermark TEXT;
 )sql";
 
-constexpr std::array<SchemaStep, 3> kSteps{{
+// Version 4: the state store's identity, written once: what a DC's owner
+// record names, so that a lockstep on another state file is refused there.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE store_identity (
+  id TEXT NOT NULL PRIMARY KEY CHECK (length(id) = 32)
+) STRICT;
+INSERT INTO store_identity (id) VALUES (lower(hex(randomblob(16))));
+)sql";
+
+constexpr std::array<SchemaStep, 4> kSteps{{
     {1, "initial schema", kSchemaV1},
     {2, "runner leases", kSchemaV2},
     {3, "checksum watermark", kSchemaV3},
+    {4, "store identity", kSchemaV4},
 }};
 
 }  // namespace

@@ -70,6 +70,14 @@ Result<int64_t> StateStore::CreateMigration(const MigrationSpec& spec) {
   return migrations_.Create(spec);
 }
 
+Result<std::string> StateStore::Identity() {
+  std::lock_guard lock(mu_);
+  LOCKSTEP_ASSIGN_OR_RETURN(SqliteStatement st, db_.Prepare("SELECT id FROM store_identity"));
+  LOCKSTEP_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Internal(path_ + " has no store identity");
+  return st.ColumnText(0);
+}
+
 Result<MigrationRecord> StateStore::GetMigration(int64_t id) {
   std::lock_guard lock(mu_);
   return migrations_.Get(id);

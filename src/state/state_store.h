@@ -66,6 +66,9 @@ class StateStore {
   StateStore& operator=(const StateStore&) = delete;
 
   const std::string& path() const { return path_; }
+  // 32 hex digits, made when the store was created (or upgraded to schema 4);
+  // the same for every process that opens this file.
+  [[nodiscard]] Result<std::string> Identity();
 
   // --- Migrations (migration_table.h) ---
   [[nodiscard]] Result<int64_t> CreateMigration(const MigrationSpec& spec);

@@ -10,11 +10,14 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <thread>
 
 #include "db/cutover_sql.h"
 #include "db/sql.h"
+#include "executor/migration/table_owner.h"
 #include "state/runner_lease_keeper.h"
 #include "state/state_store.h"
 #include "support/oracle.h"
@@ -258,6 +261,92 @@ TEST_F(OperatorTest, CleanupDropsTheOldTableOnlyAfterItsRetentionAndEndsTheMigra
                                  "ADD COLUMN x INT", "--strategy", "copy", "--yes"});
   EXPECT_EQ(next.exit_code, 0) << next.out << next.err;
   unsetenv("LOCKSTEP_OPERATOR");
+}
+
+// A second lockstep working from another state file against the same DC is
+// refused while the first one's migration of the table is unfinished, before
+// it touches anything; once the first one aborts, the table is free again.
+TEST_F(OperatorTest, AnotherStateFileIsRefusedWhileTheTableIsOwned) {
+  auto c = Dc(1);
+  ASSERT_NE(c, nullptr);
+  const std::string table = "t_owned";
+  const std::string qualified = std::string(kSchema) + "." + table;
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS operator").ok());
+  ASSERT_TRUE(c->Execute("DROP TABLE IF EXISTS operator.oracle").ok());
+  ASSERT_TRUE(CreateTableAndOracle(*c, kSchema, table, 20000).ok());
+  const std::vector<std::string> change{"--table", qualified, "--alter", "ADD COLUMN note INT",
+                                        "--strategy", "copy", "--yes"};
+  std::vector<std::string> first{"run", "--config", sandbox_->topology_path()};
+  first.insert(first.end(), change.begin(), change.end());
+  const int pid = SpawnLockstep(first, {"LOCKSTEP_FAILPOINT=after_copying_started"});
+  ASSERT_GT(pid, 0);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << "the failpoint was not hit";
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  auto owned = store->ActiveMigrationFor(kSchema, table);
+  ASSERT_TRUE(owned.ok() && owned->has_value());
+  const int64_t id = (*owned)->id;
+  auto identity = store->Identity();
+  ASSERT_TRUE(identity.ok()) << identity.status().ToString();
+
+  // The same DCs, another state file.
+  const std::string other_config = sandbox_->topology_path() + ".other.ini";
+  {
+    std::ifstream in(sandbox_->topology_path());
+    std::ofstream out(other_config);
+    for (std::string line; std::getline(in, line);) {
+      out << (line.rfind("state_db", 0) == 0 ? "state_db = " + sandbox_->topology_path() + ".other.db"
+                                              : line)
+          << "\n";
+    }
+  }
+  std::vector<std::string> second{"run", "--config", other_config};
+  second.insert(second.end(), change.begin(), change.end());
+  const std::string shadow_rows = One(*c, "SELECT COUNT(*) FROM operator._t_owned_new");
+  CommandOutput refused = RunLockstep(second);
+  EXPECT_NE(refused.exit_code, 0) << refused.out << refused.err;
+  // The plan's artifacts check names the owner (the owner record in the DC
+  // also stops a run that planned before the first one claimed the table).
+  EXPECT_NE((refused.out + refused.err).find("migration " + std::to_string(id) + " of state store " + *identity),
+            std::string::npos)
+      << refused.out << refused.err;
+  EXPECT_EQ(One(*c, "SELECT COUNT(*) FROM operator._t_owned_new"), shadow_rows) << "the second one copied";
+  EXPECT_EQ(One(*c, "SELECT store_id FROM operator._lockstep_owners WHERE table_name = 't_owned'"), *identity);
+
+  CommandOutput aborted = Lockstep({"abort", "--id", std::to_string(id), "--reason", "make way"});
+  ASSERT_EQ(aborted.exit_code, 0) << aborted.out << aborted.err;
+  EXPECT_EQ(One(*c, "SELECT COUNT(*) FROM operator._lockstep_owners WHERE table_name = 't_owned'"), "0");
+  second[0] = "run";
+  CommandOutput ran = RunLockstep(second);
+  ASSERT_EQ(ran.exit_code, 0) << ran.out << ran.err;
+  EXPECT_NE(ran.out.find("cut_over"), std::string::npos) << ran.out;
+  std::remove(other_config.c_str());
+}
+
+// The owner record itself: the first claim wins, a second store's claim is
+// refused naming the first, a release by anyone but the owner changes nothing.
+TEST_F(OperatorTest, TheFirstClaimOfATableWinsUntilItsOwnerReleasesIt) {
+  auto c = Dc(1);
+  ASSERT_NE(c, nullptr);
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS operator").ok());
+  const TableOwnerId first{"11111111111111111111111111111111", 4, "host-a"};
+  const TableOwnerId second{"22222222222222222222222222222222", 9, "host-b"};
+  ASSERT_TRUE(ClaimTable(*c, "dc1", "operator", "t_claimed", first).ok());
+  ASSERT_TRUE(ClaimTable(*c, "dc1", "operator", "t_claimed", first).ok()) << "a claim is repeatable";
+  Status refused = ClaimTable(*c, "dc1", "operator", "t_claimed", second);
+  EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.message().find("migration 4 of state store 1111"), std::string::npos) << refused.ToString();
+  EXPECT_NE(refused.message().find("host host-a"), std::string::npos) << refused.ToString();
+  ASSERT_TRUE(ReleaseTable(*c, "operator", "t_claimed", second).ok());
+  EXPECT_FALSE(ClaimTable(*c, "dc1", "operator", "t_claimed", second).ok()) << "released by a stranger";
+  ASSERT_TRUE(ReleaseTable(*c, "operator", "t_claimed", first).ok());
+  EXPECT_TRUE(ClaimTable(*c, "dc1", "operator", "t_claimed", second).ok());
+  ASSERT_TRUE(ReleaseTable(*c, "operator", "t_claimed", second).ok());
+  // Where nothing was ever claimed there is no owners table: nothing to release.
+  ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS operator_empty").ok());
+  EXPECT_TRUE(ReleaseTable(*c, "operator_empty", "t", first).ok());
 }
 
 }  // namespace

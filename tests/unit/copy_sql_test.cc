@@ -3,6 +3,7 @@
 
 #include "db/copy_sql.h"
 #include "db/cutover_sql.h"
+#include "db/owner_sql.h"
 
 namespace lockstep::sql {
 namespace {
@@ -46,6 +47,17 @@ TEST(CopySqlTest, LexicographicComparisons) {
     EXPECT_EQ(KeyGreaterThan(c.key, c.values), c.greater);
     EXPECT_EQ(KeyAtMost(c.key, c.values), c.at_most);
   }
+}
+
+TEST(CopySqlTest, OwnerRecord) {
+  EXPECT_EQ(ClaimOwner("d`b", "t'x", "0123456789abcdef0123456789abcdef", 7, "host1"),
+            "INSERT IGNORE INTO `d``b`.`_lockstep_owners` (table_name, store_id, migration_id, "
+            "owner_host) VALUES ('t\\'x', '0123456789abcdef0123456789abcdef', 7, 'host1')");
+  EXPECT_EQ(OwnerOf("db", "t"), "SELECT store_id, migration_id, owner_host, claimed_at FROM "
+                                "`db`.`_lockstep_owners` WHERE table_name = 't'");
+  EXPECT_EQ(ReleaseOwner("db", "t", "ab", 3),
+            "DELETE FROM `db`.`_lockstep_owners` WHERE table_name = 't' AND store_id = 'ab' AND "
+            "migration_id = 3");
 }
 
 TEST(CopySqlTest, DeletesAboveAWatermark) {
