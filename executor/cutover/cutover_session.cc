@@ -333,6 +333,7 @@ Status CutoverSession::Commit() {
   report_.timings.writes_blocked_ms = Now() - locked_at_;
   Status settled = SettleAfterRename(renamed.value_or(Status::Timeout("RENAME did not return")));
   if (state_ != CutoverState::kCommitted) return settled;
+  report_.timings.renamed_at_ms = Now();
   // Renamed: the binlog's verdict first, whatever the records said.
   Status witnessed = WitnessRename();
   return witnessed.ok() ? settled : witnessed;
@@ -453,6 +454,7 @@ Status CutoverSession::Abort() {
     monitor_conn_.reset();
     state_ = CutoverState::kCommitted;
     report_.timings.writes_blocked_ms = Now() - locked_at_;
+    report_.timings.renamed_at_ms = Now();
     Status recorded = RecordRenamed();
     // The lock session died after the sentry went: whether writes reached
     // the old table is for the binlog to say.

@@ -82,9 +82,10 @@ struct CutoverTimings {
   int64_t lock_wait_ms = 0;       // LOCK TABLES issued -> granted
   int64_t drain_ms = 0;
   int64_t prepare_ms = 0;         // Prepare() in all
-  int64_t rename_queue_ms = 0;    // RENAME issued -> seen holding _t_new
+  int64_t rename_queue_ms = 0;    // RENAME issued -> seen queued on t
   int64_t rename_ms = 0;          // UNLOCK -> RENAME done
   int64_t witness_ms = 0;         // RENAME done -> the binlog read up to it
+  int64_t renamed_at_ms = 0;      // the clock when the RENAME returned done (0: not renamed)
   int64_t writes_blocked_ms = 0;  // lock granted -> rename done, or -> unlock on abort
 };
 

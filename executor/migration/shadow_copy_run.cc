@@ -19,6 +19,7 @@
 #include "executor/copy/row_copier.h"
 #include "executor/copy/throttler.h"
 #include "executor/cutover/applier_drain.h"
+#include "executor/cutover/cutover_report_json.h"
 #include "executor/cutover/cutover_session.h"
 #include "executor/cutover/rename_witness.h"
 #include "executor/migration/binlog_retention.h"
@@ -568,6 +569,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
         Failpoint("after_commit_recorded");  // crash tests: COMMIT recorded, nothing renamed
       }
       last = session.Commit();
+      LOCKSTEP_RETURN_IF_ERROR(RecordAttemptReport(*committed_attempt, session));
       if (session.state() == executor::CutoverState::kCommitted) {
         const auto& t = session.report().timings;
         log->info("cut over: writes held {} ms (lock {} ms, drain {} ms, rename {} ms)",
@@ -599,7 +601,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
       (void)session.Abort();
       if (!committed_attempt) {
         LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(
-            record.id, CutoverDecision::kAbort, std::nullopt, actor_, last.ToString()));
+            record.id, CutoverDecision::kAbort, AttemptReport(session), actor_, last.ToString()));
         LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kCuttingOver, Phase::kReady, "attempt aborted"));
       }
     }
@@ -612,6 +614,16 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
                           " times" + (committed_attempt ? " after COMMIT was recorded; it must "
                                                           "be finished, not abandoned"
                                                         : ""));
+}
+
+std::string ShadowCopyRun::AttemptReport(const executor::CutoverSession& session) const {
+  return executor::CutoverReportJson({{dc_.name, session.state(), session.report()}});
+}
+
+Status ShadowCopyRun::RecordAttemptReport(int64_t attempt_id, const executor::CutoverSession& session) {
+  DcLogger(dc_.name)->info("cut-over report: {}",
+                           executor::CutoverReportLine({dc_.name, session.state(), session.report()}));
+  return store_.RecordCutoverTimings(attempt_id, AttemptReport(session));
 }
 
 Status ShadowCopyRun::RecordFoundRenamed(int64_t id, const Plan& plan) {

@@ -13,6 +13,7 @@
 #include "common/status.h"
 #include "config/topology.h"
 #include "db/connection.h"
+#include "executor/cutover/cutover_session.h"
 #include "executor/migration/copy_throttle.h"
 #include "executor/migration/operator_poll.h"
 #include "planner/plan/plan.h"
@@ -72,6 +73,9 @@ class ShadowCopyRun {
   // FinishCutover found the rename done: its artifact records, and the
   // binlog's word from the last recorded lock position to the RENAME.
   Status RecordFoundRenamed(int64_t id, const Plan& plan);
+  // The attempt's report (cutover_report_json.h), as stored with it.
+  std::string AttemptReport(const executor::CutoverSession& session) const;
+  Status RecordAttemptReport(int64_t attempt_id, const executor::CutoverSession& session);
   Status WitnessFoundRename(int64_t id, const Plan& plan);
   // The copy or checksum was stopped by its throttle for `reason`.
   Status Stopped(const OperatorPoll& operators, const std::string& what, const std::string& reason);

@@ -4,6 +4,7 @@
 
 #include "cli/change_request.h"
 #include "cli/commands.h"
+#include "cli/cutover_attempts_output.h"
 #include "cli/operator_control.h"
 #include "common/logging.h"
 #include "executor/migration/migration_runner.h"
@@ -199,6 +200,7 @@ int RunResume(const std::vector<std::string>& args, CommandIo io) {
     if (refused) return kExitNo;
     return outcome.status().IsNotFound() ? kExitUsage : kExitRuntime;
   }
+  WriteCutoverAttemptsText(store, outcome->migration_id, io.out);
   io.out << "migration " << outcome->migration_id << " (" << request.schema << "."
          << request.table << "): " << PhaseName(outcome->phase) << "\n";
   return outcome->phase == Phase::kCutOver || outcome->phase == Phase::kDone ? kExitOk

@@ -4,6 +4,7 @@
 
 #include "cli/change_request.h"
 #include "cli/commands.h"
+#include "cli/cutover_attempts_output.h"
 #include "cli/operator_control.h"
 #include "common/logging.h"
 #include "executor/migration/migration_runner.h"
@@ -118,8 +119,11 @@ int RunRun(const std::vector<std::string>& args, CommandIo io) {
   if (json) {
     io.out << "{\"migration_id\":" << outcome->migration_id << ",\"phase\":\""
            << PhaseName(outcome->phase) << "\",\"strategy\":\""
-           << StrategyName(outcome->plan.strategy) << "\"}\n";
+           << StrategyName(outcome->plan.strategy) << "\",\"cutover_attempts\":";
+    WriteCutoverAttemptsJson(**store, outcome->migration_id, io.out);
+    io.out << "}\n";
   } else {
+    WriteCutoverAttemptsText(**store, outcome->migration_id, io.out);
     io.out << "migration " << outcome->migration_id << " (" << outcome->plan.schema << "."
            << outcome->plan.table << ", " << StrategyName(outcome->plan.strategy)
            << "): " << PhaseName(outcome->phase) << "\n";

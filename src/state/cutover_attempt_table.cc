@@ -116,6 +116,17 @@ Result<CutoverAttempt> CutoverAttemptTable::Begin(int64_t migration_id, int64_t 
   return attempt;
 }
 
+Status CutoverAttemptTable::RecordTimings(int64_t attempt_id, const std::string& timings_json) {
+  LOCKSTEP_ASSIGN_OR_RETURN(bool valid, db_.IsValidJson(timings_json));
+  if (!valid) return Status::InvalidArgument("cut-over timings are not valid JSON");
+  LOCKSTEP_ASSIGN_OR_RETURN(SqliteStatement update,
+                            db_.Prepare("UPDATE cutover_attempts SET timings_json = ?2 WHERE id = ?1"));
+  LOCKSTEP_RETURN_IF_ERROR(update.BindAll(attempt_id, timings_json));
+  LOCKSTEP_RETURN_IF_ERROR(update.Run());
+  if (db_.Changes() != 1) return Status::NotFound("cut-over attempt " + std::to_string(attempt_id));
+  return Status::Ok();
+}
+
 Status CutoverAttemptTable::Decide(int64_t attempt_id, CutoverDecision decision,
                                    std::optional<std::string> timings_json, std::string_view actor,
                                    std::string_view reason) {

@@ -47,6 +47,11 @@ class CutoverAttemptTable {
                               std::optional<std::string> timings_json, std::string_view actor,
                               std::string_view reason);
 
+  // The attempt's report (per-DC timings, the rename skew), written when it
+  // is known: for a COMMIT after the renames, which come after the decision.
+  //   InvalidArgument: not JSON; NotFound.
+  [[nodiscard]] Status RecordTimings(int64_t attempt_id, const std::string& timings_json);
+
   [[nodiscard]] Result<CutoverAttempt> Get(int64_t attempt_id);  // NotFound
   // The migration's attempts, oldest first.
   [[nodiscard]] Result<std::vector<CutoverAttempt>> List(int64_t migration_id);

@@ -183,11 +183,27 @@ CREATE TABLE store_identity (
 INSERT INTO store_identity (id) VALUES (lower(hex(randomblob(16))));
 )sql";
 
-constexpr std::array<SchemaStep, 4> kSteps{{
+// Version 5: a decided attempt's report (timings_json) may be written after
+// the decision (a COMMIT's renames come after it); the decision, its time and
+// reason, and the rest of the row stay final.
+constexpr const char* kSchemaV5 = R"sql(
+DROP TRIGGER cutover_attempts_decided_is_final;
+CREATE TRIGGER cutover_attempts_decided_is_final BEFORE UPDATE ON cutover_attempts
+  WHEN OLD.decision <> 'pending' AND (
+    NEW.id IS NOT OLD.id OR NEW.migration_id IS NOT OLD.migration_id OR
+    NEW.attempt_no IS NOT OLD.attempt_no OR NEW.mode IS NOT OLD.mode OR
+    NEW.decision IS NOT OLD.decision OR NEW.started_at IS NOT OLD.started_at OR
+    NEW.deadline_at IS NOT OLD.deadline_at OR NEW.decided_at IS NOT OLD.decided_at OR
+    NEW.reason IS NOT OLD.reason)
+  BEGIN SELECT RAISE(ABORT, 'cutover_attempts: a decided attempt is final'); END;
+)sql";
+
+constexpr std::array<SchemaStep, 5> kSteps{{
     {1, "initial schema", kSchemaV1},
     {2, "runner leases", kSchemaV2},
     {3, "checksum watermark", kSchemaV3},
     {4, "store identity", kSchemaV4},
+    {5, "cut-over reports after the decision", kSchemaV5},
 }};
 
 }  // namespace

@@ -160,6 +160,11 @@ Result<CutoverAttempt> StateStore::BeginCutoverAttempt(int64_t migration_id, int
   return cutover_attempts_.Begin(migration_id, window_ms, actor);
 }
 
+Status StateStore::RecordCutoverTimings(int64_t attempt_id, const std::string& timings_json) {
+  std::lock_guard lock(mu_);
+  return cutover_attempts_.RecordTimings(attempt_id, timings_json);
+}
+
 Status StateStore::DecideCutoverAttempt(int64_t attempt_id, CutoverDecision decision,
                                         std::optional<std::string> timings_json,
                                         std::string_view actor, std::string_view reason) {

@@ -104,6 +104,7 @@ class StateStore {
   [[nodiscard]] Status DecideCutoverAttempt(int64_t attempt_id, CutoverDecision decision,
                                             std::optional<std::string> timings_json,
                                             std::string_view actor, std::string_view reason);
+  [[nodiscard]] Status RecordCutoverTimings(int64_t attempt_id, const std::string& timings_json);
   [[nodiscard]] Result<std::vector<CutoverAttempt>> ListCutoverAttempts(int64_t migration_id);
 
   // --- Event log (event_log.h) ---

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "state/state_store.h"
 #include "support/oracle.h"
 #include "support/sandbox_suite.h"
 
@@ -45,6 +46,19 @@ TEST_F(ShadowCopyTest, TableEqualsTheOracleAfterAMigrationUnderWrites) {
                             "TABLE_NAME = 't'");
   EXPECT_EQ(keys->value_or(""), "kc,kk,PRIMARY");  // names sort ignoring case
   EXPECT_NE(run.err.find("added `kk`, `kc` to _t_new"), std::string::npos) << run.err;
+  // The cut-over report, printed and stored with the attempt.
+  EXPECT_NE(run.out.find("cut-over attempt 1: commit (ready)"), std::string::npos) << run.out;
+  auto store = StateStore::Open(sandbox_->topology().state_db_path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto m = (*store)->ListMigrations();
+  ASSERT_TRUE(m.ok() && !m->empty());
+  auto attempts = (*store)->ListCutoverAttempts(m->back().id);
+  ASSERT_TRUE(attempts.ok() && !attempts->empty());
+  const std::string timings = attempts->back().timings_json.value_or("");
+  for (const char* field : {"\"dc\":\"dc1\"", "\"outcome\":\"committed\"", "\"writes_blocked_ms\":",
+                            "\"rename_skew_ms\":0", "\"writes_before_rename\":[]"}) {
+    EXPECT_NE(timings.find(field), std::string::npos) << field << " in " << timings;
+  }
   auto old = c->QueryValue("SELECT COUNT(*) FROM information_schema.TABLES WHERE "
                            "TABLE_SCHEMA = 'copytest' AND TABLE_NAME = '_t_old'");
   EXPECT_EQ(old->value_or(""), "1") << "the old table is kept for its retention";
@@ -61,9 +75,14 @@ TEST_F(ShadowCopyTest, AFulltextKeyIsAddedByTheShadowCopy) {
   OracleWriters writers(*sandbox_, "copytest", "ft", 2000, 1);
   CommandOutput run = RunLockstep({"--config", sandbox_->topology_path(), "run", "--table",
                                    "copytest.ft", "--alter", "ADD FULLTEXT INDEX fc (c), ADD FULLTEXT (c)",
-                                   "--strategy", "copy", "--yes"});
+                                   "--strategy", "copy", "--yes", "--format", "json"});
   writers.Stop();
   ASSERT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("\"phase\":\"cut_over\""), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("\"cutover_attempts\":[{\"attempt\":1,\"decision\":\"commit\",\"reason\":\"ready\","
+                         "\"report\":{\"dcs\":[{\"dc\":\"dc1\",\"outcome\":\"committed\""),
+            std::string::npos)
+      << run.out;
   EXPECT_EQ(DiffAgainstOracle(*c, "copytest", "ft"), "");
   auto keys = c->QueryValue("SELECT GROUP_CONCAT(DISTINCT INDEX_NAME ORDER BY INDEX_NAME) FROM "
                             "information_schema.STATISTICS WHERE TABLE_SCHEMA = 'copytest' AND "

@@ -288,11 +288,18 @@ TEST_F(StateLifecycleTest, DecisionHappensExactlyOnce) {
   EXPECT_TRUE(raw->Exec("UPDATE cutover_attempts SET decision = 'abort'").IsConflict())
       << "the schema keeps a decision final even against raw writers";
 
+  // The report may follow the decision (a COMMIT's renames come after it);
+  // nothing else of the attempt may.
+  ASSERT_TRUE(store_->RecordCutoverTimings(attempt->id, R"({"dcs":[{"dc":"dc1","rename_ms":3}]})").ok());
+  EXPECT_TRUE(store_->RecordCutoverTimings(attempt->id, "{not json").IsInvalidArgument());
+  EXPECT_TRUE(store_->RecordCutoverTimings(attempt->id + 100, "{}").IsNotFound());
+  EXPECT_TRUE(raw->Exec("UPDATE cutover_attempts SET reason = 'other'").IsConflict());
+
   auto attempts = store_->ListCutoverAttempts(id_);
   ASSERT_TRUE(attempts.ok());
   ASSERT_EQ(attempts->size(), 1u);
   EXPECT_EQ(attempts->front().decision, CutoverDecision::kCommit);
-  EXPECT_EQ(attempts->front().timings_json, R"({"dc1":{"prepare_ms":40}})");
+  EXPECT_EQ(attempts->front().timings_json, R"({"dcs":[{"dc":"dc1","rename_ms":3}]})");
   EXPECT_EQ(attempts->front().reason, "all ready");
 }
 
