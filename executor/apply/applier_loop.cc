@@ -30,7 +30,7 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
         session->Execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED"));
     // The applier's statements carry every row as SQL text, and an
     // Annotate_rows event would write that text into the binlog beside the
-    // row events (measured: 84 MiB instead of 53 MiB for 164k rows), for the
+    // row events (half again as many binlog bytes), for the
     // binlog dump threads to send to every replica and DRC link and to
     // lockstep's own stream. Best effort: the rows are logged either way.
     if (Status off = session->Execute("SET SESSION binlog_annotate_row_events = OFF"); !off.ok()) {
@@ -39,9 +39,9 @@ Result<std::unique_ptr<ApplierLoop>> ApplierLoop::Start(
     }
     // An upsert's before image needs only the key: the shadow's row events
     // go to this DC's replicas only (the DRC links drop '_' tables), which
-    // find the row by it. Measured on the sandbox: 8% less server CPU per
-    // applied row, and fewer bytes for every binlog reader, lockstep's own
-    // included. Needs BINLOG ADMIN; without it the images stay full.
+    // find the row by it: less server CPU per applied row (docs/benchmarks.md,
+    // "minimal images") and fewer bytes for every binlog reader. Needs BINLOG
+    // ADMIN; without it the images stay full.
     if (Status minimal = session->Execute("SET SESSION binlog_row_image = MINIMAL"); !minimal.ok()) {
       DcLogger(options.dc.name)->debug("the applier's row images stay full: {}", minimal.ToString());
     }

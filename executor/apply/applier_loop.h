@@ -33,10 +33,8 @@ struct ApplierLoopOptions {
   // How long the reader nets changes into one batch before it hands the
   // batch to an idle apply thread. The longer, the more writes to a hot key
   // fold into one (sysbench's default distribution sends three quarters of
-  // its writes to 1% of the keys). Paused at 90% of a 1M-row copy under
-  // sysbench, two phases each in one load: the application kept 87% and 75%
-  // of its TPS with no window, 87% and 88% with 2 s; in a second load 77% and
-  // 82% with 2 s, 89% and 85% with 8 s (docs/benchmarks.md, session 7). A busy apply thread
+  // its writes to 1% of the keys; the window's cost to the application is
+  // in docs/benchmarks.md, "netting as the reader reads"). A busy apply thread
   // lengthens the window by itself; max_batch_rows and a heartbeat (the
   // stream was quiet) end it, and a waiter (WaitApplied:
   // the cut-over's drain, a differing checksum chunk) ends it at once.
@@ -54,19 +52,15 @@ struct ApplierLoopOptions {
   // long before reading on, so that one read takes what a busy server sent
   // meanwhile. Under load the server sends each commit group as it is
   // written, thousands a second, and reading each as it came woke the reader
-  // for each: a poll and a recv, expensive on a VM. On the 2-core sandbox
-  // (copy paused, applier running, four paired runs) the application kept
-  // 78-85% of its TPS without the wait and 81-93% with 20 ms, and lockstep's
-  // perf samples fell from 616 to 370 in 10 s. A waiter (WaitApplied: the cut-over's drain, a
+  // for each: a poll and a recv, expensive on a VM (docs/benchmarks.md).
+  // A waiter (WaitApplied: the cut-over's drain, a
   // differing checksum chunk) ends the wait at once, and a backlog never
   // starts one: the socket is not drained. 0: off.
   int64_t read_coalesce_ms = 20;
   // Read the binlog in bursts (BinlogStream): once the reader has read to
   // the end of the binlog, it closes the dump and opens the next this much
-  // later. A dump that waits for new events is woken by every commit: on the
-  // 2-core sandbox under sysbench (three 20 s phases each, one load, no
-  // lockstep) a raw client waiting with read_coalesce_ms cost the
-  // application 8-17% of its TPS, one burst a second 0-6%. A waiter
+  // later. A dump that waits for new events is woken by every commit, which
+  // the application pays for (docs/benchmarks.md, "the binlog read in bursts"). A waiter
   // (WaitApplied) ends the wait at once: the reader hands over the batch
   // that holds its position, or reads it in the next burst. A backlog is
   // read in one burst, as fast as a waiting dump. 0: one waiting dump

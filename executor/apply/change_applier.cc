@@ -71,12 +71,11 @@ Status ChangeApplier::Apply(NetChanges net) {
 
   // Where the key is _t_new's only unique key, a row that exists is upserted
   // in place and only deleted keys are deleted: a third of the row operations
-  // of deleting and inserting every touched key (measured: the applier alone
-  // cost the application a quarter of its TPS on the 2-core sandbox).
+  // of deleting and inserting every touched key.
   // Such a batch can also be split by key over several sessions: parts touch
   // disjoint keys of the only unique key, so they cannot collide, and the
-  // server applies them on as many threads (with one session, the server
-  // used 61% of a core draining a backlog while lockstep waited on it). A
+  // server applies them on as many threads (one session left a core idle
+  // while draining a backlog: docs/benchmarks.md). A
   // delete-and-insert batch stays on one session: a part inserting a unique
   // value that another part's delete frees would fail as a duplicate.
   // Only where every key value is an integer, though: the split hashes the

@@ -22,10 +22,9 @@
 // binlog and closes (BINLOG_DUMP_NON_BLOCK); the stream then calls
 // between_bursts and opens the next session at the file offset after the
 // last complete group, where the server seeks instead of scanning for a GTID.
-// A dump thread that waits for new events is woken by every commit, and on
-// the 2-core sandbox under sysbench a waiting dump cost the application 8-17%
-// of its TPS, one burst a second 0-6% (three phases each, one load;
-// docs/benchmarks.md, session 9). A burst that read no event group is quiet:
+// A dump thread that waits for new events is woken by every commit, which
+// costs the application more than a burst a second (docs/benchmarks.md,
+// "the binlog read in bursts"). A burst that read no event group is quiet:
 // Next() returns a kHeartbeat for it, as a waiting dump would have. Offsets
 // are only good on the server they were read from: a burst served by another
 // server id, or refused its offset (a purged file), starts by GTID, as does

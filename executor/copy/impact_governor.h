@@ -11,10 +11,9 @@
 //              reference_every_ms, because the application's own rate changes
 //              over a long copy. A rest's measurement can only lower the
 //              reference by 1 - reference_decay at a time: what a chunk leaves
-//              behind can last longer than the settle (measured on the 2-core
-//              sandbox: a reference 40% low, a copy window keeping 56% of the
-//              TPS while the governor believed 95%), and a real drop in the
-//              application's load still comes through within minutes.
+//              behind can outlast the settle, and a real drop in the
+//              application's load still comes through within minutes
+//              (docs/benchmarks.md, "Copy governor").
 //   share      the application's rate over the last control_period_ms of
 //              chunks and ordinary rests together, divided by the reference.
 //   rest ratio rest after each chunk, in chunk lengths (gh-ost's "nice
@@ -23,9 +22,8 @@
 //              headroom rests less.
 //
 // Why the sustained rate and not the rate while a chunk runs: most of what a
-// chunk costs lands after it (measured on the 2-core sandbox: the rate during
-// chunks was close to the rate in the short rests between them while TPS fell
-// to 57%), so a per-chunk estimate under-rests. And why measure at all rather
+// chunk costs lands after it, so a per-chunk estimate under-rests
+// (docs/benchmarks.md). And why measure at all rather
 // than a fixed ratio: the same chunk costs an application on a CPU-bound
 // two-core box most of its throughput and one on a 32-core box almost nothing;
 // a fixed ratio is either too slow for the second or too harsh for the first.
@@ -46,24 +44,19 @@ namespace lockstep::executor {
 struct ImpactGovernorConfig {
   // Of the application's rate at rest, while copying. That rate pays for the
   // binlog stream and the applier, which the copy cannot rest away: where
-  // they cost more than 1 - keep_share, the copy rests its longest. At 0.9
-  // the copy window under load kept 80% of the baseline TPS (run s10a: the
-  // reference came to 92% of the baseline as the applier's share grew with
-  // the copy, and the copy held 86% of the reference, as the loop's error
-  // and noise allow).
+  // they cost more than 1 - keep_share, the copy rests its longest. 0.9 left
+  // the copy window at the 80% line (docs/benchmarks.md, "the governor's reference").
   double keep_share = 0.95;
   // A reference measured in a rest is at least this share of the one before
   // (every reference_every_ms): a real drop in the application's load comes
   // through, 10% in about 2.5 minutes; a rest measured low after a chunk
-  // does not. At 0.97 the reference fell to 0.97^12 = 69% over a 177 s copy
-  // (run s8d: the copy window kept 76% of the baseline).
+  // does not (0.97 let it sink too far: docs/benchmarks.md, "a governor with a true reference").
   double reference_decay = 0.99;
   // Fewer statements a second than this from everyone else: idle, no rest.
   double busy_statements_per_s = 200;
   // lockstep's own statements in a window (the throttle's probes, the chunk's
   // ChunkEnd and INSERT): not the application's. Counted in, they made an
-  // idle server look busy over 20-50 ms chunks (measured: 2.4 s of needless
-  // rests in a 14 s idle copy).
+  // idle server look busy over 20-50 ms chunks.
   int64_t own_statements_per_window = 8;
   double initial_rest_ratio = 1.5;  // until the first control period has ended
   double min_rest_ratio = 0.1;
@@ -75,10 +68,9 @@ struct ImpactGovernorConfig {
   int64_t measure_ms = 1000;
   int64_t reference_every_ms = 15000;
   // The first reference rest after the rate before (Before()) comes this
-  // early: the rate before was measured just after lockstep planned and
-  // came 16-22% under the application's rate in the minute before (runs
-  // s10a-c), and a rest can raise the reference at once, while at the first
-  // 15 s mark more than half of a 2M-row copy had run against the low one.
+  // early: the rate before, measured just after lockstep planned, can come
+  // low (docs/benchmarks.md, "the governor's reference"), and a rest raises the reference at
+  // once; at 15 s most of a 2M-row copy had run against the low one.
   int64_t first_reference_after_ms = 3000;
   // Windows shorter than this are too noisy to learn from.
   int64_t min_window_ms = 20;

@@ -29,8 +29,8 @@
 // Why B must be seen queued on t itself: metadata locks are taken in name
 // order and `_t_new`, `_t_old` sort before t. A RENAME waiting on another
 // session's lock on `_t_new`, or just handed `_t_old`, has not asked for t
-// yet, and an unlock then lets queued writes into the old t (measured: 1 in
-// ~65 cut-overs against short transactions on `_t_new`). Tables whose name
+// yet, and an unlock then lets queued writes into the old t
+// (docs/copy-and-cutover.md, "Cut-over of one DC"). Tables whose name
 // sorts before '_' cannot be checked this way and are refused. After the
 // rename, the binlog is read up to the RENAME (RenameWitness): a write to t
 // found before it stops the migration loudly.

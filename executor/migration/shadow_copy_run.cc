@@ -281,11 +281,9 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
     phase = record.phase;  // ready, or cutting_over with COMMIT recorded
   }
   // The application's rate before lockstep changes anything: the copy's and
-  // the checksum's governors keep their share of that. Measured just before
-  // the first chunk, after the shadow's DDL and with the binlog dump running,
-  // it was about a fifth low (runs s8e, s8f), and the governor gave that away
-  // too; measured in the checksum's own rests, the checksum under load kept
-  // 53% of the application's TPS with p95 at 2.25-2.51x (s9a, s9b).
+  // the checksum's governors keep their share of that. Measured later (after
+  // the shadow's DDL, with the binlog dump running) it came low, and the
+  // governors gave that away too (docs/benchmarks.md, "a governor with a true reference").
   std::optional<CopyThrottle::RateSample> rate_before;
   if ((phase == Phase::kPlanned || phase == Phase::kShadowCreated || phase == Phase::kCopying ||
        phase == Phase::kVerifying) &&
@@ -358,7 +356,7 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   CopyThrottleConfig checksum_throttle_config = config_.throttle;
   // A differing chunk waits for the applier by itself; waiting for applier
   // lag before every chunk made the checksum under sustained load last
-  // longer than the load (measured: over 12 minutes for 2M rows).
+  // longer than the load (docs/benchmarks.md).
   checksum_throttle_config.max_applier_backlog.reset();
   // Resting up to 4 chunk lengths, not the copy's 30: the applier keeps
   // working while the checksum rests, and at 30 a 2M-row checksum under
@@ -501,8 +499,8 @@ Status ShadowCopyRun::Run(int64_t id, const Plan& plan, const sql::AlterTable& a
   // Catch up before locking, so that under the lock the applier drains only
   // what was written while the lock was being taken. A backlog left by the
   // copy's last chunk or by a resume otherwise held the application's writes
-  // for the whole drain timeout, and the attempt failed (measured: 3 s, then
-  // 0.8-1.4 s held on the second attempt). The wait lasts as long as the
+  // for the whole drain timeout, and the attempt failed (docs/copy-and-
+  // cutover.md, "Cut-over of one DC"). The wait lasts as long as the
   // backlog keeps shrinking (a new low at least every 60 s), says how far
   // behind the applier is every 5 s, and ends on an operator's abort.
   auto catch_up = [&]() -> Status {

@@ -36,9 +36,8 @@ struct ShadowCopyConfig {
   // (ChecksumTrail); the checksum after the copy then checks only the rest.
   bool checksum_while_copying = true;
   // Sessions the applier writes the shadow table on: a large batch is split
-  // by key over them (ChangeApplier). Two drained a backlog into a full
-  // shadow 15% faster than one on the 2-core sandbox (applier_throughput,
-  // 1M rows: 126,754 -> 146,155 row events/s); more would only compete for
+  // by key over them (ChangeApplier). Two drain a backlog faster than one
+  // (docs/benchmarks.md, applier_throughput); more would only compete for
   // the same two cores.
   int applier_sessions = 2;
   // Make _t_new without its plain secondary keys and add them after the

@@ -81,10 +81,9 @@ struct ChunkChecksumConfig {
   int rechecks_after_recopy = 2;
   // A chunk still different after a catch-up is compared again in pieces of
   // this many rows, each after a catch-up, and only a piece still different
-  // is compared with its rows locked: writers of the rest never wait for it.
-  // Locking whole chunks of ~77k rows under sysbench made the application
-  // wait 13.7 s in all for row locks, with 2 deadlocks, over a 132 s checksum
-  // (run s10b, half the chunks).
+  // is compared with its rows locked: writers of the rest never wait for it
+  // (whole locked chunks cost the application seconds of row-lock waits and
+  // deadlocks: docs/benchmarks.md, "the checksum's locks").
   int64_t locked_piece_rows = 2048;
   unsigned innodb_lock_wait_timeout_s = 5;
 };

@@ -20,8 +20,7 @@ struct PlanRequest {
   std::string alter_sql;  // as the user wrote it, for the record
 };
 
-// Throughput of lockstep's chunked copy on an idle server (200-273k rows/s on
-// the sandbox since _t_new is copied without its secondary keys, session 8;
+// Throughput of lockstep's chunked copy on an idle server (docs/benchmarks.md;
 // under load the governor slows it) and of an in-place rebuild (REFERENCE.md
 // section 5): used for estimates only.
 inline constexpr double kCopyRowsPerSecond = 200000;
