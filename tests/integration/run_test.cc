@@ -76,8 +76,21 @@ TEST_F(RunTest, InstantChangeRunsInEveryDcAndIsRecorded) {
     EXPECT_EQ(rec.phase, Phase::kDone);
     EXPECT_EQ(rec.spec.strategy, Strategy::kInstant);
     EXPECT_TRUE(rec.phase_entered_at.count(Phase::kCutOver));
+    // Run in every DC at once; the report says how long each took and how
+    // far apart they finished.
+    auto attempts = (*store)->ListCutoverAttempts(rec.id);
+    ASSERT_TRUE(attempts.ok() && attempts->size() == 1u);
+    const std::string report = attempts->front().timings_json.value_or("");
+    for (const char* dc : {"dc1", "dc2", "dc3"}) {
+      EXPECT_NE(report.find(std::string("{\"dc\":\"") + dc + "\",\"outcome\":\"changed\",\"change_ms\":"),
+                std::string::npos)
+          << report;
+    }
+    EXPECT_NE(report.find("\"change_skew_ms\":"), std::string::npos) << report;
   }
   EXPECT_TRUE(found);
+  EXPECT_NE(out.out.find("cut-over attempt 1: commit (native change in every DC)"), std::string::npos)
+      << out.out;
 }
 
 TEST_F(RunTest, InplaceIndexRunsInEveryDc) {
