@@ -642,7 +642,10 @@ TEST_F(ApplierTest, AValueMovedBetweenRowsAcrossABatchIsNoDuplicate) {
   ASSERT_TRUE(holder->Execute("START TRANSACTION").ok());
   ASSERT_TRUE(holder->Query("SELECT * FROM apply._uq_new WHERE id = 1 FOR UPDATE").ok());
   ASSERT_TRUE(c->Execute("INSERT INTO apply.uq VALUES (1, 10)").ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // read, and waiting on the lock
+  // A waiter makes the reader hand that batch over alone; its apply waits.
+  auto after_insert = c->QueryValue("SELECT @@gtid_binlog_pos");
+  ASSERT_TRUE(after_insert.ok());
+  EXPECT_TRUE(started->loop->WaitApplied(after_insert->value_or(""), 1000).IsTimeout());
   ASSERT_TRUE(c->Execute("UPDATE apply.uq SET u = 11 WHERE id = 1").ok());
   ASSERT_TRUE(c->Execute("UPDATE apply.uq SET u = 10 WHERE id = 2").ok());
   // The copy reads row 2 now, with the value row 1 gave up.
