@@ -4,6 +4,7 @@
 
 #include <set>
 
+#include "common/failpoint.h"
 #include "db/artifact_names.h"
 #include "db/cutover_sql.h"
 #include "db/sql.h"
@@ -331,6 +332,7 @@ Status CutoverSession::Commit() {
   }
   report_.timings.rename_ms = Now() - unlocked_at;
   report_.timings.writes_blocked_ms = Now() - locked_at_;
+  if (renamed && renamed->ok()) Failpoint("after_rename");  // crash tests: renamed, not recorded
   Status settled = SettleAfterRename(renamed.value_or(Status::Timeout("RENAME did not return")));
   if (state_ != CutoverState::kCommitted) return settled;
   report_.timings.renamed_at_ms = Now();

@@ -688,8 +688,11 @@ Status ShadowCopyRun::FinishCutover(int64_t id, const Plan& plan) {
     Status witnessed = WitnessFoundRename(id, plan);
     if (!witnessed.ok()) {
       (void)store_.AppendEvent({id, actor_, kRenameUnverifiedEvent, dc_.name, witnessed.ToString(), ""});
+      return witnessed;
     }
-    return witnessed;
+    DcLogger(dc_.name)->info("{} was found renamed after a restart; the binlog holds no write to it "
+                             "between the lock and the RENAME", plan.table);
+    return Status::Ok();
   }
   if (renamed || !present.count(plan.table) || !present.count(ShadowTableName(plan.table))) {
     // "Ownership ambiguous": never guessed, never retried automatically.

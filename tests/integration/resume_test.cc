@@ -485,6 +485,50 @@ TEST_F(ResumeTest, RowsOfAChunkCopiedButNotCheckpointedAreExactBeforeTheChecksum
   ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
 }
 
+// Killed right after the RENAME, before its records: the resume finds the
+// tables renamed, makes the records follow them (the old table created, the
+// shadow gone), checks the binlog from the recorded lock position, and ends
+// cut over, equal to the oracle.
+TEST_F(ResumeTest, KilledAfterTheRenameBeforeItsRecordsIsReconciledOnResume) {
+  const std::string table = "t_after_rename";
+  CreateTable(table);
+  if (HasFatalFailure()) return;
+  OracleWriters writers(*sandbox_, "resume", table, kRows, 2);
+  RunToFailpoint(table, "after_rename");
+  if (HasFatalFailure()) return;
+  CommandOutput resumed = Resume(table);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  writers.Stop();
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
+  EXPECT_NE(resumed.out.find("cut_over"), std::string::npos) << resumed.out;
+  EXPECT_NE(resumed.err.find("found renamed after a restart"), std::string::npos) << resumed.err;
+  auto store = StateStore::Open(sandbox_->topology().state_db_path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto all = (*store)->ListMigrations({});
+  ASSERT_TRUE(all.ok());
+  int64_t id = 0;
+  for (const auto& m : *all) {
+    if (m.spec.table_name == table) id = m.id;
+  }
+  ASSERT_NE(id, 0);
+  auto artifacts = (*store)->ListArtifacts(id);
+  ASSERT_TRUE(artifacts.ok());
+  for (const auto& a : *artifacts) {
+    const std::string what = std::string(ArtifactKindName(a.artifact.kind)) + " " + a.artifact.object_name;
+    if (a.artifact.kind == ArtifactKind::kOld) {
+      EXPECT_EQ(a.state, ArtifactState::kCreated) << what;
+    } else {
+      EXPECT_EQ(a.state, ArtifactState::kDropped) << what;
+    }
+  }
+  auto events = (*store)->ListEvents(id, 0, 10000);
+  ASSERT_TRUE(events.ok());
+  for (const auto& e : *events) EXPECT_NE(e.event.kind, "rename_unverified") << e.event.message;
+  auto c = Dc(1);
+  EXPECT_EQ(DiffAgainstOracle(*c, "resume", table), "");
+  ASSERT_TRUE(c->Execute("DROP TABLE resume.oracle").ok());
+}
+
 TEST_F(ResumeTest, ResumeWithoutAMigrationSaysSo) {
   auto c = Dc(1);
   ASSERT_TRUE(c->Execute("CREATE DATABASE IF NOT EXISTS resume").ok());
