@@ -30,13 +30,10 @@ Status ReleaseTableEverywhere(StateStore& store, ConnectionFactory& factory,
   LOCKSTEP_ASSIGN_OR_RETURN(std::string store_id, store.Identity());
   LOCKSTEP_ASSIGN_OR_RETURN(auto dcs, MigrationDcs(topology, m, "its owner record"));
   std::set<std::string> claimed;
-  for (int64_t since = 0;;) {
-    LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> page, store.ListEvents(m.id, since, 1000));
-    for (const EventRecord& e : page) {
-      if (e.event.kind == kTableClaimedEvent && e.event.dc) claimed.insert(*e.event.dc);
-    }
-    if (page.size() < 1000) break;
-    since = page.back().id;
+  LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> claims,
+                            store.ListEventsOfKinds(m.id, {kTableClaimedEvent}));
+  for (const EventRecord& e : claims) {
+    if (e.event.dc) claimed.insert(*e.event.dc);
   }
   for (const auto& [name, dc] : dcs) {
     if (!claimed.count(name)) continue;  // never claimed there

@@ -36,14 +36,11 @@ Result<int64_t> OldTablesDueAtMs(const Topology& topology, const MigrationRecord
 
 Status CheckOldTablesReleased(StateStore& store, int64_t id) {
   std::optional<EventRecord> open;
-  for (int64_t since = 0;;) {
-    LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> page, store.ListEvents(id, since, 1000));
-    for (const EventRecord& e : page) {
-      if (e.event.kind == kRenameUnverifiedEvent) open = e;
-      if (e.event.kind == kRenameReconciledEvent) open.reset();
-    }
-    if (page.size() < 1000) break;
-    since = page.back().id;
+  LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> verdicts,
+                            store.ListEventsOfKinds(id, {kRenameUnverifiedEvent, kRenameReconciledEvent}));
+  for (const EventRecord& e : verdicts) {
+    if (e.event.kind == kRenameUnverifiedEvent) open = e;
+    if (e.event.kind == kRenameReconciledEvent) open.reset();
   }
   if (!open) return Status::Ok();
   return Status::FailedPrecondition(

@@ -84,17 +84,13 @@ Result<OperatorState> OperatorPoll::Poll() {
     state_.paused = record.paused;
     if (record.paused) state_.pause_reason = "paused (before this run started)";
     // An abort an earlier process took and did not finish is still wanted.
-    for (int64_t since = 0;;) {
-      LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> page, store_.ListEvents(id_, since, 1000));
-      for (const EventRecord& e : page) {
-        if (e.event.kind != kAbortTakenEvent) continue;
-        state_.abort_reason = "aborted by " + e.event.actor + ": " + e.event.reason +
-                              " (taken before this run started)";
-        state_.abort_actor = e.event.actor;
-        state_.abort_why = e.event.reason;
-      }
-      if (page.size() < 1000) break;
-      since = page.back().id;
+    LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> taken,
+                              store_.ListEventsOfKinds(id_, {kAbortTakenEvent}));
+    for (const EventRecord& e : taken) {
+      state_.abort_reason = "aborted by " + e.event.actor + ": " + e.event.reason +
+                            " (taken before this run started)";
+      state_.abort_actor = e.event.actor;
+      state_.abort_why = e.event.reason;
     }
   }
   last_poll_ms_ = now;

@@ -642,13 +642,10 @@ Status ShadowCopyRun::RecordFoundRenamed(int64_t id, const Plan& plan) {
 
 Status ShadowCopyRun::WitnessFoundRename(int64_t id, const Plan& plan) {
   std::optional<std::string> lock_position;
-  for (int64_t since = 0;;) {
-    LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> page, store_.ListEvents(id, since, 1000));
-    for (const EventRecord& e : page) {
-      if (e.event.kind == kCutoverLockedEvent && e.event.dc == dc_.name) lock_position = e.event.message;
-    }
-    if (page.size() < 1000) break;
-    since = page.back().id;
+  LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> locked,
+                            store_.ListEventsOfKinds(id, {kCutoverLockedEvent}));
+  for (const EventRecord& e : locked) {
+    if (e.event.dc == dc_.name) lock_position = e.event.message;
   }
   if (!lock_position) {
     return Status::FailedPrecondition(plan.table + " was found renamed after a restart, and no "

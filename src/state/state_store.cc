@@ -1,5 +1,6 @@
 #include "state/state_store.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "state/schema_migrator.h"
@@ -186,6 +187,20 @@ Result<std::vector<EventRecord>> StateStore::ListEvents(std::optional<int64_t> m
                                                         int64_t since_id, int64_t limit) {
   std::lock_guard lock(mu_);
   return events_.List(migration_id, since_id, limit);
+}
+
+Result<std::vector<EventRecord>> StateStore::ListEventsOfKinds(int64_t migration_id,
+                                                               const std::vector<std::string>& kinds) {
+  constexpr int64_t kPage = 1000;
+  std::vector<EventRecord> out;
+  for (int64_t since = 0;;) {
+    LOCKSTEP_ASSIGN_OR_RETURN(std::vector<EventRecord> page, ListEvents(migration_id, since, kPage));
+    for (EventRecord& e : page) {
+      if (std::find(kinds.begin(), kinds.end(), e.event.kind) != kinds.end()) out.push_back(std::move(e));
+    }
+    if (static_cast<int64_t>(page.size()) < kPage) return out;
+    since = page.back().id;
+  }
 }
 
 Result<int64_t> StateStore::EnqueueOperatorCommand(const OperatorCommand& command) {

@@ -112,6 +112,9 @@ class StateStore {
   [[nodiscard]] Result<std::vector<EventRecord>> ListEvents(std::optional<int64_t> migration_id,
                                                             int64_t since_id = 0,
                                                             int64_t limit = 1000);
+  // Every event of the migration whose kind is one of `kinds`, oldest first.
+  [[nodiscard]] Result<std::vector<EventRecord>> ListEventsOfKinds(int64_t migration_id,
+                                                                   const std::vector<std::string>& kinds);
 
   // --- Operator commands (operator_command_queue.h) ---
   [[nodiscard]] Result<int64_t> EnqueueOperatorCommand(const OperatorCommand& command);
