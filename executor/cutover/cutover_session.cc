@@ -332,7 +332,7 @@ Status CutoverSession::Commit() {
   }
   report_.timings.rename_ms = Now() - unlocked_at;
   report_.timings.writes_blocked_ms = Now() - locked_at_;
-  if (renamed && renamed->ok()) Failpoint("after_rename");  // crash tests: renamed, not recorded
+  if (renamed && renamed->ok()) Failpoint("after_rename", dc_.name);  // crash tests: renamed, not recorded
   Status settled = SettleAfterRename(renamed.value_or(Status::Timeout("RENAME did not return")));
   if (state_ != CutoverState::kCommitted) return settled;
   report_.timings.renamed_at_ms = Now();

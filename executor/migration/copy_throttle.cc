@@ -111,6 +111,13 @@ Result<executor::ThrottleDecision> CopyThrottle::Check() {
     if (wish.paused) return Wait(500, wish.pause_reason);
     nice_ratio = wish.nice_ratio;
   }
+  if (pacer_) {
+    executor::ThrottleDecision paced = pacer_->Pace(probe_.dc_name());
+    if (paced.action == executor::ThrottleDecision::Action::kStop) return paced;
+    if (paced.action == executor::ThrottleDecision::Action::kWait) {
+      return Wait(paced.wait_ms, std::move(paced.reason));
+    }
+  }
   if (config_.max_applier_backlog) {
     LOCKSTEP_ASSIGN_OR_RETURN(int64_t behind, applier_.TransactionsBehind());
     if (behind > *config_.max_applier_backlog) {

@@ -6,6 +6,8 @@
 //   3. the applier is behind the binlog     -> wait (copy only: gh-ost never
 //      copied a row under load because its applier could not keep up; here
 //      the copy gives way instead)
+//   3b. the coordinator's pacer: this DC's copy is too far ahead of the
+//      slowest DC's                       -> wait (or stop: the migration stops)
 //   4. a DRC link into this DC lags beyond the zone's budget, or its lag is
 //      unknown (a stopped link)             -> wait
 //   5. the application is busy              -> rest as ImpactGovernor says
@@ -25,6 +27,7 @@
 #include "common/status.h"
 #include "db/connection.h"
 #include "executor/common/sleeper.h"
+#include "executor/copy/copy_pacer.h"
 #include "executor/copy/impact_governor.h"
 #include "executor/copy/throttler.h"
 #include "executor/migration/operator_poll.h"
@@ -88,6 +91,8 @@ class CopyThrottle final : public executor::Throttler {
   // governor's first reference (ImpactGovernor::Before).
   void RateBefore(const RateSample& sample) { governor_.Before(sample.ms, sample.statements); }
   bool ApplicationWriting() const override { return governor_.busy(); }
+  // Asked before every chunk once set; may be null. Must outlive the throttle.
+  void set_pacer(CopyPacer* pacer) { pacer_ = pacer; }
 
   const executor::ImpactGovernor& governor() const { return governor_; }
   // Whether the last Check() let a chunk go on an idle server: then work on
@@ -107,6 +112,7 @@ class CopyThrottle final : public executor::Throttler {
   ApplierHealth& applier_;
   Connection& probe_;
   OperatorPoll* operators_;
+  CopyPacer* pacer_ = nullptr;
   const Clock& clock_;
   const CopyThrottleConfig config_;
   executor::ImpactGovernor governor_;

@@ -76,6 +76,7 @@ Status OperatorPoll::Apply(const OperatorCommandRecord& record) {
 }
 
 Result<OperatorState> OperatorPoll::Poll() {
+  std::lock_guard lock(mu_);
   const int64_t now = clock_.NowMillis();
   if (last_poll_ms_ && now - *last_poll_ms_ < poll_ms_) return state_;
   if (!last_poll_ms_) {

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -43,9 +44,14 @@ class OperatorPoll {
       : store_(store), id_(migration_id), clock_(clock), poll_ms_(poll_ms) {}
 
   // The operator's wishes as of now; reads the queue when `poll_ms` has passed.
+  // Thread-safe: every DC's copy of a migration shares one poll, since the
+  // queue hands each command out once.
   [[nodiscard]] Result<OperatorState> Poll();
   // The state as of the last Poll().
-  const OperatorState& last() const { return state_; }
+  OperatorState last() const {
+    std::lock_guard lock(mu_);
+    return state_;
+  }
 
  private:
   Status Apply(const OperatorCommandRecord& record);
@@ -56,6 +62,7 @@ class OperatorPoll {
   const int64_t id_;
   const Clock& clock_;
   const int64_t poll_ms_;
+  mutable std::mutex mu_;  // guards the two below
   std::optional<int64_t> last_poll_ms_;
   OperatorState state_;
 };

@@ -7,7 +7,7 @@
 #include "cli/cutover_attempts_output.h"
 #include "cli/operator_control.h"
 #include "common/logging.h"
-#include "executor/migration/migration_runner.h"
+#include "coordinator/migration_runner.h"
 #include "planner/report/plan_report.h"
 
 namespace po = boost::program_options;

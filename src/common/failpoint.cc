@@ -6,13 +6,28 @@
 
 namespace lockstep {
 
-void Failpoint(std::string_view name) {
-  // Read once: failpoints sit on hot paths, and the environment is fixed for
-  // a crash test's run. A function-local static is initialized thread-safely.
+namespace {
+
+// Read once: failpoints sit on hot paths, and the environment is fixed for
+// a crash test's run. A function-local static is initialized thread-safely.
+const std::string& Armed() {
   static const std::string armed = [] {
     const char* value = std::getenv("LOCKSTEP_FAILPOINT");
     return std::string(value ? value : "");
   }();
+  return armed;
+}
+
+}  // namespace
+
+void Failpoint(std::string_view name, std::string_view dc) {
+  if (Armed().empty()) return;
+  Failpoint(name);
+  Failpoint(std::string(name) + "@" + std::string(dc));
+}
+
+void Failpoint(std::string_view name) {
+  const std::string& armed = Armed();
   if (armed.empty()) return;
   if (armed == name) std::raise(SIGKILL);
   constexpr std::string_view kStop = ":stop";

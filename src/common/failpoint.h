@@ -18,5 +18,9 @@ namespace lockstep {
 // debugger, a frozen VM or a cut-off network leaves it. The variable is read
 // once per process, on the first call.
 void Failpoint(std::string_view name);
+// The same place in the step of one DC: fires for `name` (every DC) and for
+// `name@dc` (that DC only), so a multi-DC test can stop lockstep in one DC's
+// step while the others have passed it.
+void Failpoint(std::string_view name, std::string_view dc);
 
 }  // namespace lockstep

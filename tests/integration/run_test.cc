@@ -118,11 +118,11 @@ TEST_F(RunTest, BlockedPlanRunsNothing) {
   EXPECT_NE(out.out.find("verdict: blocked"), std::string::npos) << out.out;
 }
 
-TEST_F(RunTest, ClassBAcrossDcsWaitsForTheCoordinator) {
+TEST_F(RunTest, ClassBAcrossDcsWaitsForTheFencedCutOver) {
   // MODIFY ... NOT NULL is class B; several DCs need a fenced cut-over.
   CommandOutput out = Run("MODIFY a INT NOT NULL DEFAULT 0");
   EXPECT_EQ(out.exit_code, 3) << out.out << out.err;
-  EXPECT_NE(out.err.find("coordinator"), std::string::npos) << out.err;
+  EXPECT_NE(out.err.find("needs the fenced cut-over"), std::string::npos) << out.err;
   for (int k = 1; k <= 3; ++k) EXPECT_EQ(ColumnsIn(k), "id,a,b");
 }
 

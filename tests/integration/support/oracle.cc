@@ -1,5 +1,6 @@
 #include "support/oracle.h"
 
+#include <chrono>
 #include <random>
 #include <set>
 #include <sstream>
@@ -39,8 +40,9 @@ Status CreateTableAndOracle(Connection& conn, const std::string& schema, const s
 }
 
 OracleWriters::OracleWriters(const Sandbox& sandbox, std::string schema, std::string table,
-                             int rows, int threads)
-    : sandbox_(sandbox), schema_(std::move(schema)), table_(std::move(table)), rows_(rows) {
+                             int rows, int threads, WriterOptions options)
+    : sandbox_(sandbox), schema_(std::move(schema)), table_(std::move(table)), rows_(rows),
+      stripe_(options) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { Write(i); });
 }
 
@@ -54,14 +56,18 @@ void OracleWriters::Stop() {
 }
 
 void OracleWriters::Write(int id) {
-  auto conn = sandbox_.Connect(1);
+  auto conn = sandbox_.Connect(stripe_.dc);
   if (!conn.ok()) return;
   Connection& c = **conn;
-  std::mt19937 rng(static_cast<unsigned>(id + 1) * 7919u);
-  int next_insert = 1'000'000 * (id + 1);
+  std::mt19937 rng(static_cast<unsigned>(stripe_.dcs == 1 ? id + 1 : stripe_.dc * 100 + id + 1) * 7919u);
+  // Each DC inserts in its own range, and moves keys within its stripe.
+  int next_insert = 400'000'000 * (stripe_.dc - 1) + 1'000'000 * (id + 1);
+  const int move_by = stripe_.dcs == 1 ? 500000 : 600000;
+  const unsigned picks = static_cast<unsigned>((rows_ + 500) / stripe_.dcs);
   while (!stop_.load()) {
     const int pick = static_cast<int>(rng() % 100);
-    const std::string x = std::to_string(1 + rng() % static_cast<unsigned>(rows_ + 500));
+    const std::string x =
+        std::to_string(static_cast<int>(rng() % picks) * stripe_.dcs + stripe_.dc);
     std::string stmt;
     if (pick < 35) {
       const std::string n = std::to_string(next_insert++);
@@ -74,7 +80,7 @@ void OracleWriters::Write(int id) {
       stmt = "DELETE FROM {T} WHERE id = " + x;
     } else {
       // Move a primary key: the applier must delete the old row and add the new.
-      stmt = "UPDATE {T} SET id = id + 500000 WHERE id = " + x;
+      stmt = "UPDATE {T} SET id = id + " + std::to_string(move_by) + " WHERE id = " + x;
     }
     auto on = [&](const std::string& table) {
       std::string s = stmt;
@@ -87,12 +93,13 @@ void OracleWriters::Write(int id) {
     if (s.ok()) s = c.Execute("COMMIT");
     if (s.ok()) {
       committed_.fetch_add(1);
+      if (stripe_.pause_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(stripe_.pause_ms));
     } else {
       (void)c.Execute("ROLLBACK");  // both or neither
       rolled_back_.fetch_add(1);
       if (!s.IsDbError() || s.server_errno() >= 2000) {
         // The connection is gone (the server restarted?): reconnect.
-        auto again = sandbox_.Connect(1);
+        auto again = sandbox_.Connect(stripe_.dc);
         if (!again.ok()) return;
         *conn = std::move(*again);
       }

@@ -17,12 +17,22 @@ namespace lockstep::testing {
 Status CreateTableAndOracle(Connection& conn, const std::string& schema, const std::string& table,
                             int rows);
 
+// Where and how fast writers write: in DC `dc`, on the rows whose id is
+// `dc` modulo `dcs` (and ids it inserts itself), as a ShardingZone's
+// application in each DC writes its own keys; `pause_ms` between
+// transactions. The default is every row, in dc1, flat out.
+struct WriterOptions {
+  int dc = 1;
+  int dcs = 1;
+  int pause_ms = 0;
+};
+
 // Threads that insert, update, delete and move primary keys of schema.table
 // and schema.oracle alike, each change in one transaction, until Stop().
 class OracleWriters {
  public:
   OracleWriters(const Sandbox& sandbox, std::string schema, std::string table, int rows,
-                int threads);
+                int threads, WriterOptions options = {});
   ~OracleWriters();  // stops them
   void Stop();
   int committed() const { return committed_.load(); }
@@ -35,6 +45,7 @@ class OracleWriters {
   const std::string schema_;
   const std::string table_;
   const int rows_;
+  const WriterOptions stripe_;
   std::atomic<bool> stop_{false};
   std::atomic<int> committed_{0};
   std::atomic<int> rolled_back_{0};

@@ -154,6 +154,14 @@ Sandbox::~Sandbox() {
   RunCommand({SandboxScript("down"), "--base-port", std::to_string(options_.base_port)});
 }
 
+int Sandbox::ServerPid(int k) const {
+  const std::string dir = topology_path_.substr(0, topology_path_.rfind('/'));
+  std::ifstream in(dir + "/dc" + std::to_string(k) + "/mariadbd.pid");
+  int pid = -1;
+  if (!(in >> pid)) return -1;
+  return pid;
+}
+
 Result<std::unique_ptr<Connection>> Sandbox::Connect(int k) const {
   if (k < 1 || k > static_cast<int>(topology_.dcs.size())) {
     return Status::InvalidArgument("no DC " + std::to_string(k));

@@ -73,6 +73,10 @@ class Sandbox {
   // far in its own GTID domain (MASTER_GTID_WAIT on each link).
   Status WaitForReplication(double timeout_s = 30) const;
 
+  // The pid of DC k's server (sandbox/up's pid file), or -1: for fault tests
+  // that stop a DC's server (SIGSTOP) as a network cut would.
+  int ServerPid(int k) const;
+
   // Waits until DC k's link `link` runs (START SLAVE returns while its IO
   // thread is still connecting).
   Status WaitLinkRunning(int k, const std::string& link, double timeout_s = 10) const;

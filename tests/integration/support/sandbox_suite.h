@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 
 #include "support/sandbox.h"
@@ -17,7 +18,11 @@ template <int kDcs>
 class SandboxSuite : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    auto s = Sandbox::Start(SandboxOptions::Mesh(kDcs, LOCKSTEP_TEST_BASE_PORT));
+    SandboxOptions options = SandboxOptions::Mesh(kDcs, LOCKSTEP_TEST_BASE_PORT);
+    // LOCKSTEP_TEST_LATENCY_MS=30 runs a suite over DRC links 30 ms each way
+    // (sandbox/bench/cutover does, for the multi-DC fault tests).
+    if (const char* latency = std::getenv("LOCKSTEP_TEST_LATENCY_MS")) options.latency_ms = std::atoi(latency);
+    auto s = Sandbox::Start(options);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sandbox_ = std::move(*s).release();
   }

@@ -1,9 +1,11 @@
 // Runs one migration in the foreground, from plan to cut-over, recording
 // every step in the state store before acting on it.
 //
-// Native changes (instant/inplace, class A) run in every DC of the topology:
-// DCs may differ for a while without harm. The shadow copy runs in one DC
-// until the multi-DC coordinator lands; with more DCs it refuses.
+// Native changes (instant/inplace, class A) run in every DC of the topology
+// at once: DCs may differ for a while without harm. A shadow copy runs in
+// every DC under the Coordinator, which cuts them over together (window
+// mode, class A; a class B change across DCs is refused until the fenced
+// mode exists).
 #pragma once
 
 #include <functional>

@@ -1,4 +1,4 @@
-#include "executor/migration/migration_runner.h"
+#include "coordinator/migration_runner.h"
 
 #include <algorithm>
 #include <cctype>
@@ -9,9 +9,12 @@
 
 #include "common/logging.h"
 #include "db/sql.h"
+#include "executor/common/sleeper.h"
 #include "executor/migration/abort_cleanup.h"
 #include "executor/migration/native_change.h"
-#include "executor/migration/shadow_copy_run.h"
+#include "coordinator/coordinator.h"
+#include "executor/dc/shadow_copy_executor.h"
+#include "executor/migration/operator_poll.h"
 #include "planner/report/json_writer.h"
 #include "planner/report/plan_report.h"
 #include "planner/sql/clause_text.h"
@@ -42,6 +45,18 @@ std::string AlterFingerprint(const std::string& alter_sql) {
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(h));
   return buf;
 }
+
+namespace {
+
+// Class B needs every DC to switch behind a fence at once: in the window
+// mode's skew, rows of one schema would reach DCs on the other.
+Status ClassBNeedsTheFence() {
+  return Status::FailedPrecondition(
+      "a class B change across several DCs needs the fenced cut-over, which this version of "
+      "lockstep does not have yet; the window mode runs class A changes only");
+}
+
+}  // namespace
 
 MigrationRunner::MigrationRunner(const Topology& topology, ConnectionFactory& factory,
                                  StateStore& store)
@@ -114,12 +129,9 @@ Result<RunOutcome> MigrationRunner::Run(const PlanRequest& request, const RunOpt
 }
 
 Status MigrationRunner::RunNative(int64_t id, const Plan& plan, const PlanRequest& request) {
-  // Class B needs every DC to switch behind a fence at once; that is the
-  // coordinator's job. With a single DC there is no skew to fear.
+  // With a single DC there is no skew to fear.
   if (plan.skew_class == SkewClass::kB && topology_.dcs.size() > 1) {
-    return Status::FailedPrecondition(
-        "a class B change across several DCs needs the fenced cut-over of the multi-DC "
-        "coordinator, which this version of lockstep run does not have yet");
+    return ClassBNeedsTheFence();
   }
   LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kPlanned, Phase::kReady, "native change planned"));
   LOCKSTEP_RETURN_IF_ERROR(Step(id, Phase::kReady, Phase::kCuttingOver, "running natively"));
@@ -203,10 +215,8 @@ Status MigrationRunner::RunNative(int64_t id, const Plan& plan, const PlanReques
 
 Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRequest& request,
                                       const RunOptions& options) {
-  if (topology_.dcs.size() > 1) {
-    return Status::FailedPrecondition(
-        "the shadow copy runs in one DC until the multi-DC coordinator lands; give a topology "
-        "with one DC");
+  if (plan.skew_class == SkewClass::kB && topology_.dcs.size() > 1) {
+    return ClassBNeedsTheFence();
   }
   const Budget& budget = topology_.BudgetFor(plan.zone_type);
   ShadowCopyConfig config;
@@ -214,19 +224,40 @@ Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRe
   config.cutover_window_ms = budget.cutover_window_ms;
   config.throttle.lag_throttle_ms = budget.lag_throttle_ms;
   config.defer_secondary_indexes = options.defer_secondary_keys;
+  CoordinatorConfig coordination;
+  coordination.cutover_window_ms = budget.cutover_window_ms;
+  // Under the lock the drain must end while every DC can still be READY in time.
+  config.drain_timeout_ms = std::min<int64_t>(
+      config.drain_timeout_ms,
+      static_cast<int64_t>(coordination.ready_share * static_cast<double>(budget.cutover_window_ms)));
   SystemClock clock;
-  ShadowCopyRun run(topology_.dcs[0], factory_, store_, clock, actor_, config);
-  Status ran = run.Run(id, plan, request.alter);
-  if (const auto& abort = run.operator_abort()) {
-    // Run() has returned: its copy, applier and sessions are gone, and this
-    // process still holds the runner lease, as AbortMigration requires.
+  executor::RealSleeper& sleeper = executor::RealSleeper::Instance();
+  MigrationContext migration{id, plan, request.alter, actor_};
+  OperatorPoll operators(store_, id, clock);
+  std::optional<Coordinator::OperatorAbort> abort;
+  Status ran;
+  {
+    std::vector<std::unique_ptr<ShadowCopyExecutor>> executors;
+    std::vector<DcExecutor*> dcs;
+    for (const DcConfig& dc : topology_.dcs) {
+      executors.push_back(std::make_unique<ShadowCopyExecutor>(dc, factory_, store_, operators, clock,
+                                                               sleeper, migration, config));
+      dcs.push_back(executors.back().get());
+    }
+    Coordinator coordinator(store_, operators, clock, sleeper, id, actor_, coordination, dcs);
+    ran = coordinator.Run();
+    abort = coordinator.operator_abort();
+  }
+  if (abort) {
+    // The executors are gone (their copies, appliers and sessions with
+    // them), and this process still holds the runner lease, as
+    // AbortMigration requires.
     auto cleaned = AbortMigration(store_, factory_, topology_, id, abort->actor, abort->reason);
     if (!cleaned.ok()) {
       return cleaned.status().WithContext("aborted by " + abort->actor +
                                           ", but the clean-up failed; run 'lockstep abort' again");
     }
     for (const auto& dropped : cleaned->dropped) MainLogger()->info("dropped {}", dropped);
-    return ran;
   }
   return ran;
 }

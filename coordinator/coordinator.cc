@@ -1,0 +1,385 @@
+#include "coordinator/coordinator.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "common/failpoint.h"
+#include "common/logging.h"
+#include "executor/cutover/cutover_report_json.h"
+
+namespace lockstep {
+namespace {
+
+// One step running on each of some DCs, each on its own thread. The
+// coordinator can wait for all of them up to a deadline and act on those
+// done while the others still run (a cut-over releases the DCs that are
+// READY when another misses the deadline).
+class DcTasks {
+ public:
+  DcTasks(const std::vector<DcExecutor*>& dcs, std::function<Status(DcExecutor&)> step)
+      : step_(std::move(step)), results_(dcs.size()) {
+    threads_.reserve(dcs.size());
+    for (size_t i = 0; i < dcs.size(); ++i) {
+      threads_.emplace_back([this, i, dc = dcs[i]] {
+        Status s = step_(*dc);
+        std::lock_guard lock(mu_);
+        results_[i] = std::move(s);
+        done_.notify_all();
+      });
+    }
+  }
+  ~DcTasks() { Join(); }
+
+  // Until every step has returned or `clock` passes `deadline_ms`; true
+  // when every step returned.
+  bool WaitUntil(const Clock& clock, int64_t deadline_ms) {
+    std::unique_lock lock(mu_);
+    while (!AllDone()) {
+      const int64_t left = deadline_ms - clock.NowMillis();
+      if (left <= 0) return false;
+      done_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(left, 5)));
+    }
+    return true;
+  }
+  void Join() {
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+  // nullopt while the step runs.
+  std::optional<Status> result(size_t i) {
+    std::lock_guard lock(mu_);
+    return results_[i];
+  }
+
+ private:
+  bool AllDone() const {
+    return std::all_of(results_.begin(), results_.end(), [](const auto& r) { return r.has_value(); });
+  }
+
+  const std::function<Status(DcExecutor&)> step_;
+  std::mutex mu_;
+  std::condition_variable done_;
+  std::vector<std::optional<Status>> results_;
+  std::vector<std::thread> threads_;
+};
+
+// The order of the phases a migration goes through before its cut-over.
+constexpr Phase kCopyPhases[] = {Phase::kPlanned, Phase::kShadowCreated, Phase::kCopying,
+                                 Phase::kVerifying, Phase::kReady};
+
+int CopyPhaseRank(Phase p) {
+  for (int i = 0; i < static_cast<int>(std::size(kCopyPhases)); ++i) {
+    if (kCopyPhases[i] == p) return i;
+  }
+  return static_cast<int>(std::size(kCopyPhases));  // cutting over and after
+}
+
+std::vector<std::string> Names(const std::vector<DcExecutor*>& dcs) {
+  std::vector<std::string> names;
+  for (const DcExecutor* dc : dcs) names.push_back(dc->dc());
+  return names;
+}
+
+}  // namespace
+
+Coordinator::Coordinator(StateStore& store, OperatorPoll& operators, const Clock& clock,
+                         executor::Sleeper& sleeper, int64_t migration_id, std::string actor,
+                         CoordinatorConfig config, std::vector<DcExecutor*> dcs)
+    : store_(store), operators_(operators), clock_(clock), sleeper_(sleeper), id_(migration_id),
+      actor_(std::move(actor)), config_(config), dcs_(std::move(dcs)),
+      pacing_(Names(dcs_), config.max_copy_lead) {}
+
+Status Coordinator::Run() {
+  LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id_));
+  if (record.phase == Phase::kCutOver) return Status::Ok();
+  if (record.phase == Phase::kCuttingOver) {
+    LOCKSTEP_RETURN_IF_ERROR(RecoverCutover());
+    LOCKSTEP_ASSIGN_OR_RETURN(record, store_.GetMigration(id_));
+    if (record.phase == Phase::kCutOver) return Status::Ok();  // every DC was found renamed
+  }
+  LOCKSTEP_RETURN_IF_ERROR(CreateShadows());
+  LOCKSTEP_RETURN_IF_ERROR(CheckOperators("the copy"));
+  LOCKSTEP_RETURN_IF_ERROR(CopyRows());
+  LOCKSTEP_RETURN_IF_ERROR(CheckOperators("the checksum"));
+  LOCKSTEP_RETURN_IF_ERROR(Verify());
+  LOCKSTEP_RETURN_IF_ERROR(CheckOperators("the cut-over"));
+  return CutOver();
+}
+
+std::vector<DcExecutor*> Coordinator::NotCutOver() const {
+  std::vector<DcExecutor*> left;
+  for (DcExecutor* dc : dcs_) {
+    if (dc->phase() != Phase::kCutOver) left.push_back(dc);
+  }
+  return left;
+}
+
+Status Coordinator::OnEveryDc(const char* what, const std::function<Status(DcExecutor&)>& step) {
+  const std::vector<DcExecutor*> dcs = NotCutOver();
+  if (dcs.size() == 1) return step(*dcs[0]);
+  // A DC that fails stops the others' copies at their next chunk: none of
+  // them can cut over without it.
+  auto guarded = [&](DcExecutor& dc) {
+    Status s = step(dc);
+    if (!s.ok()) pacing_.Stop(dc.dc() + " failed: " + s.ToString());
+    return s;
+  };
+  DcTasks tasks(dcs, guarded);
+  tasks.Join();
+  // The first DC that failed by itself, not one stopped because of it.
+  std::optional<Status> first;
+  for (size_t i = 0; i < dcs.size(); ++i) {
+    Status s = *tasks.result(i);
+    if (s.ok()) continue;
+    s = s.WithContext(std::string(what) + " in " + dcs[i]->dc());
+    if (!first || (first->message().find(" failed: ") != std::string::npos &&
+                   s.message().find(" failed: ") == std::string::npos)) {
+      first = s;
+    }
+  }
+  return first.value_or(Status::Ok());
+}
+
+Status Coordinator::Advance(Phase to) {
+  LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id_));
+  Phase at = record.phase;
+  for (DcExecutor* dc : dcs_) {
+    // The barrier: every DC has reached `to`.
+    if (CopyPhaseRank(dc->phase()) < CopyPhaseRank(to)) {
+      return Status::Internal(dc->dc() + " is in phase " + PhaseName(dc->phase()) + ", not " +
+                              PhaseName(to));
+    }
+  }
+  while (CopyPhaseRank(at) < CopyPhaseRank(to)) {
+    const Phase next = kCopyPhases[CopyPhaseRank(at) + 1];
+    MainLogger()->info("migration {}: {} -> {}", id_, PhaseName(at), PhaseName(next));
+    LOCKSTEP_RETURN_IF_ERROR(
+        store_.TransitionPhase(id_, at, next, actor_, "every DC is " + std::string(PhaseName(next))));
+    at = next;
+  }
+  return Status::Ok();
+}
+
+Status Coordinator::CheckOperators(const std::string& before) {
+  bool said = false;
+  while (true) {
+    LOCKSTEP_ASSIGN_OR_RETURN(OperatorState wish, operators_.Poll());
+    if (wish.abort_reason) {
+      operator_abort_ = OperatorAbort{wish.abort_actor, wish.abort_why};
+      return Status::Conflict(before + " not started: " + *wish.abort_reason);
+    }
+    if (!wish.paused) return Status::Ok();
+    if (!said) {
+      MainLogger()->info("migration {}: {} waits: {}", id_, before, wish.pause_reason);
+      said = true;
+    }
+    sleeper_.SleepFor(500);
+  }
+}
+
+Status Coordinator::CreateShadows() {
+  LOCKSTEP_RETURN_IF_ERROR(OnEveryDc("creating the shadow table", [](DcExecutor& dc) { return dc.Open(); }));
+  LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id_));
+  if (record.phase == Phase::kPlanned) return Advance(Phase::kShadowCreated);
+  return Status::Ok();
+}
+
+Status Coordinator::CopyRows() {
+  LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id_));
+  if (record.phase == Phase::kShadowCreated) {
+    // The migration copies from the moment the first DC may start.
+    MainLogger()->info("migration {}: shadow_created -> copying", id_);
+    LOCKSTEP_RETURN_IF_ERROR(store_.TransitionPhase(id_, Phase::kShadowCreated, Phase::kCopying,
+                                                    actor_, "copying rows in every DC"));
+  }
+  Status copied = OnEveryDc("the copy", [this](DcExecutor& dc) { return dc.Copy(pacing_); });
+  if (!copied.ok()) {
+    if (copied.IsConflict()) (void)CheckOperators("the copy");  // names the operator's abort
+    return copied;
+  }
+  return Advance(Phase::kVerifying);
+}
+
+Status Coordinator::Verify() {
+  Status verified = OnEveryDc("the checksum", [this](DcExecutor& dc) { return dc.Verify(pacing_); });
+  if (!verified.ok()) {
+    if (verified.IsConflict()) (void)CheckOperators("the checksum");
+    return verified;
+  }
+  return Advance(Phase::kReady);
+}
+
+int64_t Coordinator::ReadyBudgetMs() const {
+  return std::max<int64_t>(1, static_cast<int64_t>(config_.ready_share *
+                                                   static_cast<double>(config_.cutover_window_ms)));
+}
+
+Status Coordinator::RecordReport(int64_t attempt_id, const std::vector<DcExecutor*>& dcs) {
+  for (const DcExecutor* dc : dcs) {
+    executor::DcCutoverResult result = dc->CutoverResult();
+    DcLogger(dc->dc())->info("cut-over report: {}", executor::CutoverReportLine(result));
+    committed_report_[dc->dc()] = std::move(result);
+  }
+  std::vector<executor::DcCutoverResult> results;
+  for (const auto& [name, result] : committed_report_) results.push_back(result);
+  return store_.RecordCutoverTimings(attempt_id, executor::CutoverReportJson(results));
+}
+
+Status Coordinator::AbortAttempt(int64_t attempt_id, const std::vector<DcExecutor*>& dcs,
+                                 const Status& why) {
+  std::vector<executor::DcCutoverResult> results;
+  for (const DcExecutor* dc : dcs) results.push_back(dc->CutoverResult());
+  LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(attempt_id, CutoverDecision::kAbort,
+                                                       executor::CutoverReportJson(results), actor_,
+                                                       why.ToString()));
+  for (DcExecutor* dc : dcs) LOCKSTEP_RETURN_IF_ERROR(dc->BackOut());
+  MainLogger()->info("migration {}: cutting_over -> ready", id_);
+  return store_.TransitionPhase(id_, Phase::kCuttingOver, Phase::kReady, actor_, "attempt aborted");
+}
+
+// After a restart inside the cut-over: the sessions died with the process,
+// so every lock is gone and a queued RENAME was abandoned. An undecided
+// attempt is aborted everywhere; after a recorded COMMIT, the DCs found
+// renamed are recorded so, and the others are renamed by CutOver().
+Status Coordinator::RecoverCutover() {
+  LOCKSTEP_ASSIGN_OR_RETURN(std::vector<CutoverAttempt> attempts, store_.ListCutoverAttempts(id_));
+  const bool committed = !attempts.empty() && attempts.back().decision == CutoverDecision::kCommit;
+  if (!attempts.empty() && attempts.back().decision == CutoverDecision::kPending) {
+    LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(attempts.back().id, CutoverDecision::kAbort,
+                                                         std::nullopt, actor_,
+                                                         "lockstep restarted during the attempt"));
+  }
+  for (DcExecutor* dc : dcs_) {
+    LOCKSTEP_ASSIGN_OR_RETURN(TablesFound found, dc->Reconcile(committed));
+    (void)found;
+  }
+  if (committed) {
+    if (NotCutOver().empty()) {
+      MainLogger()->info("migration {}: cutting_over -> cut_over", id_);
+      return store_.TransitionPhase(id_, Phase::kCuttingOver, Phase::kCutOver, actor_,
+                                    "every DC found renamed after a restart");
+    }
+    return Status::Ok();  // CutOver() renames the rest: COMMIT only rolls forward
+  }
+  for (DcExecutor* dc : dcs_) LOCKSTEP_RETURN_IF_ERROR(dc->BackOut());
+  MainLogger()->info("migration {}: cutting_over -> ready (restarted before any DC renamed)", id_);
+  return store_.TransitionPhase(id_, Phase::kCuttingOver, Phase::kReady, actor_, "restarted");
+}
+
+Status Coordinator::CutOver() {
+  LOCKSTEP_ASSIGN_OR_RETURN(std::vector<CutoverAttempt> attempts, store_.ListCutoverAttempts(id_));
+  std::optional<int64_t> committed;  // once COMMIT is recorded: roll forward only
+  LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id_));
+  if (record.phase == Phase::kCuttingOver) {
+    if (attempts.empty() || attempts.back().decision != CutoverDecision::kCommit) {
+      return Status::Internal("cutting_over without a committed attempt after a restart");
+    }
+    committed = attempts.back().id;
+  }
+  int64_t backoff = config_.first_backoff_ms;
+  Status last;
+  for (int attempt = 1; attempt <= config_.cutover_attempts; ++attempt) {
+    if (attempt > 1) {
+      MainLogger()->warn("migration {}: cut-over attempt {} failed: {}; retrying in {} ms", id_,
+                         attempt - 1, last.ToString(), backoff);
+      sleeper_.SleepFor(backoff);
+      backoff *= 2;
+    }
+    LOCKSTEP_RETURN_IF_ERROR(CheckOperators("the cut-over"));
+    const std::vector<DcExecutor*> dcs = NotCutOver();
+    // After COMMIT too: a resumed applier must not replay its backlog under the lock.
+    if (Status caught_up = OnEveryDc("catching up", [](DcExecutor& dc) { return dc.CatchUp(); });
+        !caught_up.ok()) {
+      // Aborted, an applier failed, or a probe did: nothing to retry.
+      if (caught_up.IsConflict()) return CheckOperators("the cut-over");
+      if (!caught_up.IsTimeout()) return caught_up;
+      last = caught_up.WithContext("catching up before the cut-over");
+      continue;
+    }
+    std::optional<CutoverAttempt> begun;
+    if (!committed) {
+      MainLogger()->info("migration {}: ready -> cutting_over", id_);
+      LOCKSTEP_RETURN_IF_ERROR(store_.TransitionPhase(id_, Phase::kReady, Phase::kCuttingOver, actor_,
+                                                      "cut-over attempt " + std::to_string(attempt)));
+      LOCKSTEP_ASSIGN_OR_RETURN(begun, store_.BeginCutoverAttempt(id_, config_.cutover_window_ms, actor_));
+    }
+
+    // Prepare: every DC locks t and drains its applier, in parallel. One not
+    // READY in time aborts the attempt, and the DCs that are READY are
+    // released at once, not when the late one returns.
+    const int64_t deadline = clock_.NowMillis() + ReadyBudgetMs();
+    std::optional<DcTasks> prepares;
+    prepares.emplace(dcs, [](DcExecutor& dc) { return dc.Prepare(); });
+    const bool all_returned = prepares->WaitUntil(clock_, deadline);
+    std::optional<Status> failed;
+    for (size_t i = 0; i < dcs.size(); ++i) {
+      std::optional<Status> r = prepares->result(i);
+      if (r && !r->ok() && !failed) failed = r->WithContext("prepare in " + dcs[i]->dc());
+    }
+    if (!failed && (!all_returned || clock_.NowMillis() > deadline)) {
+      std::string late;
+      for (size_t i = 0; i < dcs.size(); ++i) {
+        if (!prepares->result(i)) late += (late.empty() ? "" : ", ") + dcs[i]->dc();
+      }
+      failed = Status::Timeout("not READY within " + std::to_string(ReadyBudgetMs()) + " ms of the " +
+                               std::to_string(config_.cutover_window_ms) + " ms window: " +
+                               (late.empty() ? "the last DC was READY too late" : late));
+    }
+    if (failed) {
+      for (size_t i = 0; i < dcs.size(); ++i) {
+        if (prepares->result(i)) (void)dcs[i]->Release();
+      }
+      prepares->Join();
+      for (size_t i = 0; i < dcs.size(); ++i) (void)dcs[i]->Release();  // the late ones
+      prepares.reset();
+      last = *failed;
+      if (!committed) LOCKSTEP_RETURN_IF_ERROR(AbortAttempt(begun->id, dcs, last));
+      continue;
+    }
+    prepares.reset();
+
+    // Every DC READY: persist before acting, then rename everywhere at once.
+    if (!committed) {
+      LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(begun->id, CutoverDecision::kCommit,
+                                                           std::nullopt, actor_, "ready"));
+      committed = begun->id;
+      Failpoint("after_commit_recorded");  // crash tests: COMMIT recorded, nothing renamed
+    }
+    DcTasks commits(dcs, [](DcExecutor& dc) { return dc.Commit(); });
+    commits.Join();
+    LOCKSTEP_RETURN_IF_ERROR(RecordReport(*committed, dcs));
+    std::optional<Status> stop;  // renamed with a witness's complaint, or an unclear outcome
+    last = Status::Ok();
+    for (size_t i = 0; i < dcs.size(); ++i) {
+      Status s = *commits.result(i);
+      if (s.ok()) continue;
+      if (s.IsUnavailable()) {
+        last = s;  // released before its rename: prepared again in the next round
+      } else if (!stop) {
+        stop = s;
+      }
+    }
+    if (NotCutOver().empty()) {
+      MainLogger()->info("migration {}: cutting_over -> cut_over", id_);
+      LOCKSTEP_RETURN_IF_ERROR(store_.TransitionPhase(id_, Phase::kCuttingOver, Phase::kCutOver,
+                                                      actor_, "renamed in every DC"));
+    }
+    if (stop) return *stop;
+    if (NotCutOver().empty()) return Status::Ok();
+    // COMMIT stands: the DCs released before their rename are renamed next round.
+  }
+  if (!committed) {
+    const std::string reason = "the cut-over failed " + std::to_string(config_.cutover_attempts) +
+                               " times; last: " + last.ToString();
+    LOCKSTEP_RETURN_IF_ERROR(store_.SetPaused(id_, true, actor_, reason));
+    return last.WithContext("the cut-over failed " + std::to_string(config_.cutover_attempts) +
+                            " times; the migration is paused (lockstep resume --table ... continues it)");
+  }
+  return last.WithContext("the cut-over failed " + std::to_string(config_.cutover_attempts) +
+                          " times after COMMIT was recorded; it must be finished, not abandoned");
+}
+
+}  // namespace lockstep
