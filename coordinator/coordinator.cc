@@ -32,11 +32,12 @@ class DcTasks {
   }
   ~DcTasks() { Join(); }
 
-  // Until every step has returned or `clock` passes `deadline_ms`; true
-  // when every step returned.
+  // Until every step has returned, one has failed, or `clock` passes
+  // `deadline_ms`; true when every step returned.
   bool WaitUntil(const Clock& clock, int64_t deadline_ms) {
     std::unique_lock lock(mu_);
     while (!AllDone()) {
+      if (AnyFailed()) return false;
       const int64_t left = deadline_ms - clock.NowMillis();
       if (left <= 0) return false;
       done_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(left, 5)));
@@ -55,6 +56,9 @@ class DcTasks {
   }
 
  private:
+  bool AnyFailed() const {
+    return std::any_of(results_.begin(), results_.end(), [](const auto& r) { return r && !r->ok(); });
+  }
   bool AllDone() const {
     return std::all_of(results_.begin(), results_.end(), [](const auto& r) { return r.has_value(); });
   }
@@ -67,6 +71,9 @@ class DcTasks {
 };
 
 // The order of the phases a migration goes through before its cut-over.
+// The longest wait between two tries to rename a DC after COMMIT.
+constexpr int64_t kMaxRollForwardBackoffMs = 30000;
+
 constexpr Phase kCopyPhases[] = {Phase::kPlanned, Phase::kShadowCreated, Phase::kCopying,
                                  Phase::kVerifying, Phase::kReady};
 
@@ -121,26 +128,25 @@ Status Coordinator::OnEveryDc(const char* what, const std::function<Status(DcExe
   const std::vector<DcExecutor*> dcs = NotCutOver();
   if (dcs.size() == 1) return step(*dcs[0]);
   // A DC that fails stops the others' copies at their next chunk: none of
-  // them can cut over without it.
+  // them can cut over without it. Its error is the one reported, not the
+  // others' "stopped".
+  std::mutex first_mu;
+  std::optional<size_t> first_failed;
   auto guarded = [&](DcExecutor& dc) {
     Status s = step(dc);
-    if (!s.ok()) pacing_.Stop(dc.dc() + " failed: " + s.ToString());
+    if (!s.ok()) {
+      std::lock_guard lock(first_mu);
+      if (!first_failed) {
+        first_failed = static_cast<size_t>(std::find(dcs.begin(), dcs.end(), &dc) - dcs.begin());
+        pacing_.Stop(dc.dc() + " failed: " + s.ToString());
+      }
+    }
     return s;
   };
   DcTasks tasks(dcs, guarded);
   tasks.Join();
-  // The first DC that failed by itself, not one stopped because of it.
-  std::optional<Status> first;
-  for (size_t i = 0; i < dcs.size(); ++i) {
-    Status s = *tasks.result(i);
-    if (s.ok()) continue;
-    s = s.WithContext(std::string(what) + " in " + dcs[i]->dc());
-    if (!first || (first->message().find(" failed: ") != std::string::npos &&
-                   s.message().find(" failed: ") == std::string::npos)) {
-      first = s;
-    }
-  }
-  return first.value_or(Status::Ok());
+  if (!first_failed) return Status::Ok();
+  return tasks.result(*first_failed)->WithContext(std::string(what) + " in " + dcs[*first_failed]->dc());
 }
 
 Status Coordinator::Advance(Phase to) {
@@ -167,6 +173,17 @@ Status Coordinator::CheckOperators(const std::string& before) {
   bool said = false;
   while (true) {
     LOCKSTEP_ASSIGN_OR_RETURN(OperatorState wish, operators_.Poll());
+    if (committed_) {
+      // After COMMIT the migration only rolls forward: an abort or a pause
+      // would leave the DCs on different schemas.
+      if ((wish.abort_reason || wish.paused) && !said_committed_) {
+        said_committed_ = true;
+        MainLogger()->warn("migration {}: {} is not held: COMMIT is recorded and every DC is renamed "
+                           "before anything else ({})", id_, wish.abort_reason ? "the abort" : "the pause",
+                           wish.abort_reason.value_or(wish.pause_reason));
+      }
+      return Status::Ok();
+    }
     if (wish.abort_reason) {
       operator_abort_ = OperatorAbort{wish.abort_actor, wish.abort_why};
       return Status::Conflict(before + " not started: " + *wish.abort_reason);
@@ -195,6 +212,11 @@ Status Coordinator::CopyRows() {
     LOCKSTEP_RETURN_IF_ERROR(store_.TransitionPhase(id_, Phase::kShadowCreated, Phase::kCopying,
                                                     actor_, "copying rows in every DC"));
   }
+  // A DC that copied everything before a restart is not held back by, nor
+  // holds back, the others.
+  for (const DcExecutor* dc : dcs_) {
+    if (CopyPhaseRank(dc->phase()) > CopyPhaseRank(Phase::kCopying)) pacing_.Copied(dc->dc(), 1.0);
+  }
   Status copied = OnEveryDc("the copy", [this](DcExecutor& dc) { return dc.Copy(pacing_); });
   if (!copied.ok()) {
     if (copied.IsConflict()) (void)CheckOperators("the copy");  // names the operator's abort
@@ -204,6 +226,7 @@ Status Coordinator::CopyRows() {
 }
 
 Status Coordinator::Verify() {
+  for (const DcExecutor* dc : dcs_) pacing_.Copied(dc->dc(), 1.0);  // past the copy's barrier
   Status verified = OnEveryDc("the checksum", [this](DcExecutor& dc) { return dc.Verify(pacing_); });
   if (!verified.ok()) {
     if (verified.IsConflict()) (void)CheckOperators("the checksum");
@@ -228,13 +251,10 @@ Status Coordinator::RecordReport(int64_t attempt_id, const std::vector<DcExecuto
   return store_.RecordCutoverTimings(attempt_id, executor::CutoverReportJson(results));
 }
 
-Status Coordinator::AbortAttempt(int64_t attempt_id, const std::vector<DcExecutor*>& dcs,
-                                 const Status& why) {
+Status Coordinator::BackOut(int64_t attempt_id, const std::vector<DcExecutor*>& dcs) {
   std::vector<executor::DcCutoverResult> results;
   for (const DcExecutor* dc : dcs) results.push_back(dc->CutoverResult());
-  LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(attempt_id, CutoverDecision::kAbort,
-                                                       executor::CutoverReportJson(results), actor_,
-                                                       why.ToString()));
+  LOCKSTEP_RETURN_IF_ERROR(store_.RecordCutoverTimings(attempt_id, executor::CutoverReportJson(results)));
   for (DcExecutor* dc : dcs) LOCKSTEP_RETURN_IF_ERROR(dc->BackOut());
   MainLogger()->info("migration {}: cutting_over -> ready", id_);
   return store_.TransitionPhase(id_, Phase::kCuttingOver, Phase::kReady, actor_, "attempt aborted");
@@ -257,6 +277,7 @@ Status Coordinator::RecoverCutover() {
     (void)found;
   }
   if (committed) {
+    committed_ = attempts.back().id;
     if (NotCutOver().empty()) {
       MainLogger()->info("migration {}: cutting_over -> cut_over", id_);
       return store_.TransitionPhase(id_, Phase::kCuttingOver, Phase::kCutOver, actor_,
@@ -269,16 +290,32 @@ Status Coordinator::RecoverCutover() {
   return store_.TransitionPhase(id_, Phase::kCuttingOver, Phase::kReady, actor_, "restarted");
 }
 
+namespace {
+
+// Worth another attempt: a lock or drain that timed out, a session that
+// died or could not connect. Anything else (a missing table, a check that
+// failed) would fail the same way again.
+bool Retryable(const Status& s) { return s.IsTimeout() || s.IsDbError() || s.IsUnavailable(); }
+
+// Releases `dcs`, each on its own thread: every lock goes at once.
+void ReleaseAll(const std::vector<DcExecutor*>& dcs) {
+  if (dcs.empty()) return;
+  DcTasks releases(dcs, [](DcExecutor& dc) { return dc.Release(); });
+  releases.Join();
+}
+
+}  // namespace
+
 Status Coordinator::CutOver() {
-  LOCKSTEP_ASSIGN_OR_RETURN(std::vector<CutoverAttempt> attempts, store_.ListCutoverAttempts(id_));
-  std::optional<int64_t> committed;  // once COMMIT is recorded: roll forward only
   LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id_));
-  if (record.phase == Phase::kCuttingOver) {
-    if (attempts.empty() || attempts.back().decision != CutoverDecision::kCommit) {
-      return Status::Internal("cutting_over without a committed attempt after a restart");
-    }
-    committed = attempts.back().id;
+  if (record.phase == Phase::kCuttingOver && !committed_) {
+    return Status::Internal("cutting_over without a committed attempt after a restart");
   }
+  if (!committed_) LOCKSTEP_RETURN_IF_ERROR(DecideCutover());
+  return RollForward();
+}
+
+Status Coordinator::DecideCutover() {
   int64_t backoff = config_.first_backoff_ms;
   Status last;
   for (int attempt = 1; attempt <= config_.cutover_attempts; ++attempt) {
@@ -290,26 +327,27 @@ Status Coordinator::CutOver() {
     }
     LOCKSTEP_RETURN_IF_ERROR(CheckOperators("the cut-over"));
     const std::vector<DcExecutor*> dcs = NotCutOver();
-    // After COMMIT too: a resumed applier must not replay its backlog under the lock.
-    if (Status caught_up = OnEveryDc("catching up", [](DcExecutor& dc) { return dc.CatchUp(); });
+    // Catch up unlocked first, so that under the lock each applier drains
+    // only what was written while the locks were taken.
+    if (Status caught_up = OnEveryDc("catching up", [](DcExecutor& dc) { return dc.CatchUp(true); });
         !caught_up.ok()) {
-      // Aborted, an applier failed, or a probe did: nothing to retry.
-      if (caught_up.IsConflict()) return CheckOperators("the cut-over");
-      if (!caught_up.IsTimeout()) return caught_up;
+      if (caught_up.IsConflict()) {
+        LOCKSTEP_RETURN_IF_ERROR(CheckOperators("the cut-over"));  // an operator's abort
+        return caught_up;
+      }
+      if (!caught_up.IsTimeout()) return caught_up;  // an applier or a probe failed
       last = caught_up.WithContext("catching up before the cut-over");
       continue;
     }
-    std::optional<CutoverAttempt> begun;
-    if (!committed) {
-      MainLogger()->info("migration {}: ready -> cutting_over", id_);
-      LOCKSTEP_RETURN_IF_ERROR(store_.TransitionPhase(id_, Phase::kReady, Phase::kCuttingOver, actor_,
-                                                      "cut-over attempt " + std::to_string(attempt)));
-      LOCKSTEP_ASSIGN_OR_RETURN(begun, store_.BeginCutoverAttempt(id_, config_.cutover_window_ms, actor_));
-    }
+    MainLogger()->info("migration {}: ready -> cutting_over", id_);
+    LOCKSTEP_RETURN_IF_ERROR(store_.TransitionPhase(id_, Phase::kReady, Phase::kCuttingOver, actor_,
+                                                    "cut-over attempt " + std::to_string(attempt)));
+    LOCKSTEP_ASSIGN_OR_RETURN(CutoverAttempt begun,
+                              store_.BeginCutoverAttempt(id_, config_.cutover_window_ms, actor_));
 
-    // Prepare: every DC locks t and drains its applier, in parallel. One not
-    // READY in time aborts the attempt, and the DCs that are READY are
-    // released at once, not when the late one returns.
+    // Prepare: every DC locks t and drains its applier, in parallel. The
+    // first failure, or the deadline, ends the wait: the DCs already READY
+    // are released at once, not when the slowest answers.
     const int64_t deadline = clock_.NowMillis() + ReadyBudgetMs();
     std::optional<DcTasks> prepares;
     prepares.emplace(dcs, [](DcExecutor& dc) { return dc.Prepare(); });
@@ -329,57 +367,83 @@ Status Coordinator::CutOver() {
                                (late.empty() ? "the last DC was READY too late" : late));
     }
     if (failed) {
-      for (size_t i = 0; i < dcs.size(); ++i) {
-        if (prepares->result(i)) (void)dcs[i]->Release();
-      }
-      prepares->Join();
-      for (size_t i = 0; i < dcs.size(); ++i) (void)dcs[i]->Release();  // the late ones
-      prepares.reset();
       last = *failed;
-      if (!committed) LOCKSTEP_RETURN_IF_ERROR(AbortAttempt(begun->id, dcs, last));
+      std::vector<DcExecutor*> returned, running;
+      for (size_t i = 0; i < dcs.size(); ++i) (prepares->result(i) ? returned : running).push_back(dcs[i]);
+      ReleaseAll(returned);
+      // Decided before waiting for a late DC, which may take as long as its
+      // session's timeouts: nothing can commit this attempt any more.
+      LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(begun.id, CutoverDecision::kAbort,
+                                                           std::nullopt, actor_, last.ToString()));
+      prepares->Join();
+      ReleaseAll(running);
+      prepares.reset();
+      LOCKSTEP_RETURN_IF_ERROR(BackOut(begun.id, dcs));
+      if (!Retryable(last)) return last.WithContext("the cut-over attempt was aborted");
       continue;
     }
     prepares.reset();
 
     // Every DC READY: persist before acting, then rename everywhere at once.
-    if (!committed) {
-      LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(begun->id, CutoverDecision::kCommit,
-                                                           std::nullopt, actor_, "ready"));
-      committed = begun->id;
-      Failpoint("after_commit_recorded");  // crash tests: COMMIT recorded, nothing renamed
-    }
+    LOCKSTEP_RETURN_IF_ERROR(
+        store_.DecideCutoverAttempt(begun.id, CutoverDecision::kCommit, std::nullopt, actor_, "ready"));
+    committed_ = begun.id;
+    Failpoint("after_commit_recorded");  // crash tests: COMMIT recorded, nothing renamed
     DcTasks commits(dcs, [](DcExecutor& dc) { return dc.Commit(); });
     commits.Join();
-    LOCKSTEP_RETURN_IF_ERROR(RecordReport(*committed, dcs));
-    std::optional<Status> stop;  // renamed with a witness's complaint, or an unclear outcome
-    last = Status::Ok();
+    LOCKSTEP_RETURN_IF_ERROR(RecordReport(*committed_, dcs));
     for (size_t i = 0; i < dcs.size(); ++i) {
       Status s = *commits.result(i);
-      if (s.ok()) continue;
-      if (s.IsUnavailable()) {
-        last = s;  // released before its rename: prepared again in the next round
-      } else if (!stop) {
-        stop = s;
-      }
+      // Renamed with a witness's complaint, or an unclear outcome: stop and ask.
+      if (!s.ok() && !s.IsUnavailable()) return s;
     }
-    if (NotCutOver().empty()) {
-      MainLogger()->info("migration {}: cutting_over -> cut_over", id_);
-      LOCKSTEP_RETURN_IF_ERROR(store_.TransitionPhase(id_, Phase::kCuttingOver, Phase::kCutOver,
-                                                      actor_, "renamed in every DC"));
-    }
-    if (stop) return *stop;
-    if (NotCutOver().empty()) return Status::Ok();
-    // COMMIT stands: the DCs released before their rename are renamed next round.
+    return Status::Ok();  // the DCs released before their rename roll forward
   }
-  if (!committed) {
-    const std::string reason = "the cut-over failed " + std::to_string(config_.cutover_attempts) +
-                               " times; last: " + last.ToString();
-    LOCKSTEP_RETURN_IF_ERROR(store_.SetPaused(id_, true, actor_, reason));
-    return last.WithContext("the cut-over failed " + std::to_string(config_.cutover_attempts) +
-                            " times; the migration is paused (lockstep resume --table ... continues it)");
-  }
+  const std::string reason = "the cut-over failed " + std::to_string(config_.cutover_attempts) +
+                             " times; last: " + last.ToString();
+  LOCKSTEP_RETURN_IF_ERROR(store_.SetPaused(id_, true, actor_, reason));
   return last.WithContext("the cut-over failed " + std::to_string(config_.cutover_attempts) +
-                          " times after COMMIT was recorded; it must be finished, not abandoned");
+                          " times; the migration is paused (lockstep resume --table ... continues it)");
+}
+
+// After COMMIT: every DC not yet renamed is caught up, prepared and renamed
+// on its own, again after a backoff as long as what stops it may pass (a
+// lock wait, a session that died, a DC that did not answer); the decision is
+// never taken again. A DC renamed with a witness's complaint, or with an
+// outcome that is not clear, stops and asks.
+Status Coordinator::RollForward() {
+  const std::vector<DcExecutor*> dcs = NotCutOver();
+  if (!dcs.empty()) {
+    DcTasks rolls(dcs, [this](DcExecutor& dc) -> Status {
+      int64_t backoff = config_.first_backoff_ms;
+      for (int round = 1;; ++round) {
+        Status s = dc.CatchUp(false);
+        if (s.ok()) s = dc.Prepare();
+        if (s.ok()) {
+          s = dc.Commit();
+          if (s.ok() || !s.IsUnavailable()) return s;
+        } else {
+          (void)dc.Release();
+          if (!Retryable(s)) return s;
+        }
+        DcLogger(dc.dc())->warn("COMMIT is recorded; renaming {} failed ({}), round {}; again in {} ms",
+                                dc.dc(), s.ToString(), round, backoff);
+        sleeper_.SleepFor(backoff);
+        backoff = std::min<int64_t>(backoff * 2, kMaxRollForwardBackoffMs);
+      }
+    });
+    rolls.Join();
+    LOCKSTEP_RETURN_IF_ERROR(RecordReport(*committed_, dcs));
+    for (size_t i = 0; i < dcs.size(); ++i) {
+      Status s = *rolls.result(i);
+      if (!s.ok()) return s.WithContext("COMMIT is recorded; " + dcs[i]->dc() + " is not renamed");
+    }
+  }
+  if (!NotCutOver().empty()) return Status::Internal("a DC is not renamed after COMMIT");
+  LOCKSTEP_ASSIGN_OR_RETURN(MigrationRecord record, store_.GetMigration(id_));
+  if (record.phase != Phase::kCuttingOver) return Status::Ok();
+  MainLogger()->info("migration {}: cutting_over -> cut_over", id_);
+  return store_.TransitionPhase(id_, Phase::kCuttingOver, Phase::kCutOver, actor_, "renamed in every DC");
 }
 
 }  // namespace lockstep

@@ -72,17 +72,22 @@ class Coordinator {
   Status CopyRows();
   Status Verify();
   Status CutOver();
+  // Attempts until one is committed (and its renames tried), or the
+  // migration is paused after `cutover_attempts`.
+  Status DecideCutover();
+  Status RollForward();
 
   // Runs `step` on every DC not yet cut over, each on its own thread; the
   // first failure stops the others' copies and is returned.
   Status OnEveryDc(const char* what, const std::function<Status(DcExecutor&)>& step);
   // Moves the migration's phase forward to `to` once every DC is there.
   Status Advance(Phase to);
-  // An operator's abort stops here; a pause waits here.
+  // An operator's abort stops here; a pause waits here. Neither holds a
+  // migration whose COMMIT is recorded.
   Status CheckOperators(const std::string& before);
-  // Records the decision of an attempt that is not committed, with the
-  // report, and sets every DC and the migration back to ready.
-  Status AbortAttempt(int64_t attempt_id, const std::vector<DcExecutor*>& dcs, const Status& why);
+  // After an attempt's ABORT is recorded and every DC released: its report,
+  // and every DC and the migration back to ready.
+  Status BackOut(int64_t attempt_id, const std::vector<DcExecutor*>& dcs);
   Status RecordReport(int64_t attempt_id, const std::vector<DcExecutor*>& dcs);
   std::vector<DcExecutor*> NotCutOver() const;
   int64_t ReadyBudgetMs() const;
@@ -100,6 +105,8 @@ class Coordinator {
   // the DCs released before their rename.
   std::map<std::string, executor::DcCutoverResult> committed_report_;
   std::optional<OperatorAbort> operator_abort_;
+  std::optional<int64_t> committed_;  // the attempt whose COMMIT is recorded
+  bool said_committed_ = false;  // the abort or pause ignored after COMMIT was logged
 };
 
 }  // namespace lockstep

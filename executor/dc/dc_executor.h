@@ -42,7 +42,9 @@ class DcExecutor {
   [[nodiscard]] virtual Status Open() = 0;
   [[nodiscard]] virtual Status Copy(CopyPacer& pacer) = 0;
   [[nodiscard]] virtual Status Verify(CopyPacer& pacer) = 0;
-  [[nodiscard]] virtual Status CatchUp() = 0;
+  // Until the applier has applied what the binlog held when it was asked;
+  // an operator's abort ends the wait when `stop_on_abort` (not after COMMIT).
+  [[nodiscard]] virtual Status CatchUp(bool stop_on_abort) = 0;
   [[nodiscard]] virtual Status Prepare() = 0;
   [[nodiscard]] virtual Status Commit() = 0;
   virtual Status Release() = 0;

@@ -239,6 +239,7 @@ struct ShadowCopyExecutor::Work {
   ApplierLoopOptions applier_options;
   std::unique_ptr<ApplierLoop> applier;
   bool applier_stopped = false;  // stopped under a cut-over lock, not yet restarted
+  std::string restart_from;      // where the stopped applier stood
   std::unique_ptr<ApplierHooks> hooks;
   std::unique_ptr<CopyThrottle> copy_throttle;
   std::unique_ptr<CopyThrottle> checksum_throttle;
@@ -546,9 +547,10 @@ Status ShadowCopyExecutor::Verify(CopyPacer& pacer) {
 // cutover.md, "Cut-over of one DC"). The wait lasts as long as the backlog
 // keeps shrinking (a new low at least every 60 s), says how far behind the
 // applier is every 5 s, and ends on an operator's abort.
-Status ShadowCopyExecutor::CatchUp() {
+Status ShadowCopyExecutor::CatchUp(bool stop_on_abort) {
   if (phase_ == Phase::kCutOver) return Status::Ok();
   if (!work_) return Status::Internal("CatchUp() before Open()");
+  LOCKSTEP_RETURN_IF_ERROR(EnsureApplier());
   Work& w = *work_;
   auto log = DcLogger(dc_.name);
   int64_t lowest = std::numeric_limits<int64_t>::max();
@@ -561,7 +563,7 @@ Status ShadowCopyExecutor::CatchUp() {
       return waited;  // the applier failed
     }
     LOCKSTEP_ASSIGN_OR_RETURN(OperatorState wish, operators_.Poll());
-    if (wish.abort_reason) return Stopped("the cut-over", *wish.abort_reason);
+    if (wish.abort_reason && stop_on_abort) return Stopped("the cut-over", *wish.abort_reason);
     LOCKSTEP_ASSIGN_OR_RETURN(int64_t behind, w.hooks->TransactionsNotApplied());
     const int64_t now = clock_.NowMillis();
     if (behind < lowest) {
@@ -579,6 +581,7 @@ Status ShadowCopyExecutor::CatchUp() {
 Status ShadowCopyExecutor::Prepare() {
   if (phase_ == Phase::kCutOver) return Status::Ok();
   if (!work_) return Status::Internal("Prepare() before Open()");
+  LOCKSTEP_RETURN_IF_ERROR(EnsureApplier());
   Work& w = *work_;
   const Plan& plan = migration_.plan;
   if (phase_ == Phase::kReady) LOCKSTEP_RETURN_IF_ERROR(DcStep(Phase::kCuttingOver, "preparing"));
@@ -646,13 +649,17 @@ Status ShadowCopyExecutor::Commit() {
 Status ShadowCopyExecutor::Release() {
   if (phase_ == Phase::kCutOver) return Status::Ok();
   if (session_) (void)session_->Abort();
-  if (work_ && work_->applier_stopped) {
-    // Carry on applying from where the applier stood.
-    const std::string from = work_->applier->applied_position();
+  return EnsureApplier();
+}
+
+Status ShadowCopyExecutor::EnsureApplier() {
+  if (!work_ || !work_->applier_stopped) return Status::Ok();
+  // Carry on applying from where the applier stood (kept if the start fails).
+  if (work_->applier) {
+    work_->restart_from = work_->applier->applied_position();
     work_->applier.reset();
-    LOCKSTEP_RETURN_IF_ERROR(StartApplier(from, false));
   }
-  return Status::Ok();
+  return StartApplier(work_->restart_from, false);
 }
 
 Status ShadowCopyExecutor::BackOut() {

@@ -70,7 +70,7 @@ class ShadowCopyExecutor final : public DcExecutor {
   Status Open() override;
   Status Copy(CopyPacer& pacer) override;
   Status Verify(CopyPacer& pacer) override;
-  Status CatchUp() override;
+  Status CatchUp(bool stop_on_abort) override;
   Status Prepare() override;
   Status Commit() override;
   Status Release() override;
@@ -81,6 +81,9 @@ class ShadowCopyExecutor final : public DcExecutor {
  private:
   Status DcStep(Phase to, const std::string& reason);
   Status StartApplier(const std::string& from, bool hold_until_frontier);
+  // Starts the applier again where it stood if a release could not (the DC
+  // did not answer then).
+  Status EnsureApplier();
   // Renamed, found after a restart: the artifact records follow the tables.
   Status RecordFoundRenamed();
   Status WitnessFoundRename();

@@ -55,7 +55,11 @@ class FakeDc final : public DcExecutor {
   int prepare_failures = 0;         // the first N prepares fail
   bool late_prepare = false;        // the first prepare passes the deadline
   int commit_releases = 0;          // the first N commits are released before the rename
+  bool abort_at_commit = false;     // an operator aborts while this DC commits
   bool copy_fails = false;
+  bool catch_up_conflict = false;   // CatchUp fails with a Conflict that is no abort
+  int slow_prepare_ms = 0;          // real time the first prepare takes
+  bool prepare_refused = false;     // the first prepare fails for good (FailedPrecondition)
   TablesFound found = TablesFound::kNotRenamed;
 
   const std::string& dc() const override { return name_; }
@@ -74,9 +78,16 @@ class FakeDc final : public DcExecutor {
     phase_ = Phase::kCopying;
     if (copy_fails) return Status::Internal("disk full");
     // The others run until the pacer stops them (a failed DC) or they finish.
+    int waits = 0;
     for (int chunk = 1; chunk <= 50; ++chunk) {
       executor::ThrottleDecision d = pacer.Pace(name_);
       if (d.action == executor::ThrottleDecision::Action::kStop) return Status::Internal("stopped: " + d.reason);
+      if (d.action == executor::ThrottleDecision::Action::kWait) {
+        if (++waits > 1000) return Status::Internal("held back by the pacer: " + d.reason);
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        --chunk;
+        continue;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
       pacer.Copied(name_, chunk / 50.0);
     }
@@ -90,10 +101,22 @@ class FakeDc final : public DcExecutor {
     phase_ = Phase::kReady;
     return Status::Ok();
   }
-  Status CatchUp() override { return Status::Ok(); }
+  Status CatchUp(bool) override {
+    if (catch_up_conflict) return Status::Conflict("a constraint of the state store");
+    return Status::Ok();
+  }
   Status Prepare() override {
     if (phase_ == Phase::kReady) phase_ = Phase::kCuttingOver;
     journal_.Add(name_ + " prepare");
+    if (prepare_refused) {
+      prepare_refused = false;
+      return Status::FailedPrecondition("_orders_old exists and is no sentry");
+    }
+    if (slow_prepare_ms > 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(slow_prepare_ms));
+      slow_prepare_ms = 0;
+      journal_.Add(name_ + " slow ready");
+    }
     if (prepare_failures > 0) {
       --prepare_failures;
       return Status::Timeout("lock wait timeout on t");
@@ -101,7 +124,16 @@ class FakeDc final : public DcExecutor {
     if (late_prepare) {
       late_prepare = false;
       clock_.Advance(60000);
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      // The coordinator records ABORT without waiting for this DC.
+      for (int i = 0; i < 200; ++i) {
+        auto attempts = store_.ListCutoverAttempts(id_);
+        if (attempts.ok() && !attempts->empty() &&
+            attempts->back().decision == CutoverDecision::kAbort) {
+          journal_.Add(name_ + " saw the abort");
+          break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      }
       journal_.Add(name_ + " late ready");
     }
     prepared_ = true;
@@ -113,6 +145,16 @@ class FakeDc final : public DcExecutor {
                                  attempts->back().decision == CutoverDecision::kCommit;
     journal_.Add(name_ + (commit_recorded ? " commit" : " commit before the decision"));
     prepared_ = false;
+    if (abort_at_commit) {
+      abort_at_commit = false;
+      OperatorCommand abort;
+      abort.migration_id = id_;
+      abort.command = OperatorCommandKind::kAbort;
+      abort.actor = "dba";
+      abort.reason = "changed my mind";
+      EXPECT_TRUE(store_.EnqueueOperatorCommand(abort).ok());
+      clock_.Advance(1000);  // the next poll reads the queue
+    }
     if (commit_releases > 0) {
       --commit_releases;
       return Status::Unavailable(name_ + ": released before the rename");
@@ -154,8 +196,14 @@ class FakeDc final : public DcExecutor {
 
 class CountingSleeper final : public executor::Sleeper {
  public:
-  void SleepFor(int64_t millis) override { slept.push_back(millis); }
+  void SleepFor(int64_t millis) override {
+    std::lock_guard lock(mu_);
+    slept.push_back(millis);
+  }
   std::vector<int64_t> slept;
+
+ private:
+  std::mutex mu_;
 };
 
 class CoordinatorTest : public ::testing::Test {
@@ -265,6 +313,7 @@ TEST_F(CoordinatorTest, ADcLateForTheWindowAbortsAndTheReadyOnesAreReleasedAtOnc
   EXPECT_LT(journal_.First("dc1 release"), journal_.First("dc3 late ready"));
   EXPECT_LT(journal_.First("dc2 release"), journal_.First("dc3 late ready"));
   EXPECT_EQ(journal_.Count("dc3 release"), 1) << "the late DC is released when it returns";
+  EXPECT_EQ(journal_.Count("dc3 saw the abort"), 1) << "ABORT is recorded before the late DC returns";
   EXPECT_EQ(attempts[1].decision, CutoverDecision::kCommit);
 }
 
@@ -295,6 +344,19 @@ TEST_F(CoordinatorTest, ADcReleasedBeforeItsRenameAfterCommitIsPreparedAgainAndR
   EXPECT_EQ(journal_.Count("dc2 prepare"), 2);
   EXPECT_EQ(journal_.Count("dc2 commit"), 2);
   EXPECT_EQ(journal_.Count("dc1 prepare"), 1) << "a renamed DC is left alone";
+  EXPECT_EQ(MigrationPhase(), Phase::kCutOver);
+}
+
+TEST_F(CoordinatorTest, AnAbortAfterCommitDoesNotStopTheRollForward) {
+  dcs_[1]->commit_releases = 1;
+  dcs_[1]->abort_at_commit = true;
+  OperatorPoll operators(*store_, id_, clock_);
+  std::vector<DcExecutor*> dcs;
+  for (auto& dc : dcs_) dcs.push_back(dc.get());
+  Coordinator coordinator(*store_, operators, clock_, sleeper_, id_, "test", {}, dcs);
+  ASSERT_TRUE(coordinator.Run().ok());
+  EXPECT_FALSE(coordinator.operator_abort().has_value());
+  EXPECT_EQ(journal_.Count("dc2 commit"), 2) << "dc2 renamed after the abort was read";
   EXPECT_EQ(MigrationPhase(), Phase::kCutOver);
 }
 
@@ -336,6 +398,67 @@ TEST_F(CoordinatorTest, AfterACommitFoundOnRestartOnlyTheDcsNotRenamedAreRenamed
   EXPECT_EQ(journal_.Count("dc2 commit"), 1);
   EXPECT_EQ(journal_.Count("dc3 commit"), 1);
   EXPECT_EQ(MigrationPhase(), Phase::kCutOver);
+}
+
+TEST_F(CoordinatorTest, ACopyResumedAfterAnotherDcFinishedIsNotHeldBack) {
+  Walk({Phase::kShadowCreated, Phase::kCopying});
+  dcs_[0]->start_phase = Phase::kVerifying;  // copied everything before the restart
+  dcs_[1]->start_phase = Phase::kCopying;
+  dcs_[2]->start_phase = Phase::kCopying;
+  Status ran = Run();
+  ASSERT_TRUE(ran.ok()) << ran.ToString();
+  EXPECT_EQ(MigrationPhase(), Phase::kCutOver);
+}
+
+TEST_F(CoordinatorTest, AnAbortTakenBeforeARestartAfterCommitDoesNotStopTheRollForward) {
+  Walk({Phase::kShadowCreated, Phase::kCopying, Phase::kVerifying, Phase::kReady, Phase::kCuttingOver});
+  auto attempt = store_->BeginCutoverAttempt(id_, 3000, "test");
+  ASSERT_TRUE(attempt.ok());
+  ASSERT_TRUE(store_->DecideCutoverAttempt(attempt->id, CutoverDecision::kCommit, std::nullopt, "test",
+                                           "ready").ok());
+  ASSERT_TRUE(store_->AppendEvent({id_, "dba", "operator_abort_taken", std::nullopt,
+                                   "abort taken by the running migration", "too late"}).ok());
+  for (auto& dc : dcs_) dc->start_phase = Phase::kCuttingOver;
+  dcs_[0]->found = TablesFound::kRenamed;
+  OperatorPoll operators(*store_, id_, clock_);
+  std::vector<DcExecutor*> dcs;
+  for (auto& dc : dcs_) dcs.push_back(dc.get());
+  Coordinator coordinator(*store_, operators, clock_, sleeper_, id_, "test", {}, dcs);
+  Status ran = coordinator.Run();
+  ASSERT_TRUE(ran.ok()) << ran.ToString();
+  EXPECT_FALSE(coordinator.operator_abort().has_value());
+  EXPECT_EQ(MigrationPhase(), Phase::kCutOver);
+  EXPECT_EQ(journal_.Count("dc2 commit"), 1);
+}
+
+TEST_F(CoordinatorTest, AConflictThatIsNoAbortFailsTheRun) {
+  dcs_[1]->catch_up_conflict = true;
+  Status ran = Run();
+  EXPECT_FALSE(ran.ok());
+  EXPECT_TRUE(ran.IsConflict()) << ran.ToString();
+  EXPECT_EQ(MigrationPhase(), Phase::kReady);
+}
+
+TEST_F(CoordinatorTest, AFailedPrepareReleasesTheOthersWithoutWaitingForTheSlowest) {
+  dcs_[1]->prepare_failures = 1;
+  dcs_[2]->slow_prepare_ms = 300;
+  ASSERT_TRUE(Run().ok());
+  ASSERT_GE(journal_.First("dc1 release"), 0);
+  EXPECT_LT(journal_.First("dc1 release"), journal_.First("dc3 slow ready"));
+}
+
+TEST_F(CoordinatorTest, APrepareThatCannotSucceedIsNotRetried) {
+  dcs_[1]->prepare_refused = true;
+  Status ran = Run();
+  ASSERT_FALSE(ran.ok());
+  EXPECT_NE(ran.ToString().find("is no sentry"), std::string::npos) << ran.ToString();
+  const auto attempts = Attempts();
+  ASSERT_EQ(attempts.size(), 1u);
+  EXPECT_EQ(attempts[0].decision, CutoverDecision::kAbort);
+  EXPECT_EQ(MigrationPhase(), Phase::kReady);
+  auto m = store_->GetMigration(id_);
+  ASSERT_TRUE(m.ok());
+  EXPECT_FALSE(m->paused);
 }
 
 TEST(CopyPacingTest, ADcAheadOfTheSlowestByMoreThanTheLeadWaits) {
