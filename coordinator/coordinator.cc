@@ -215,7 +215,7 @@ Status Coordinator::CopyRows() {
   // A DC that copied everything before a restart is not held back by, nor
   // holds back, the others.
   for (const DcExecutor* dc : dcs_) {
-    if (CopyPhaseRank(dc->phase()) > CopyPhaseRank(Phase::kCopying)) pacing_.Copied(dc->dc(), 1.0);
+    if (CopyPhaseRank(dc->phase()) > CopyPhaseRank(Phase::kCopying)) pacing_.Finished(dc->dc());
   }
   Status copied = OnEveryDc("the copy", [this](DcExecutor& dc) { return dc.Copy(pacing_); });
   if (!copied.ok()) {
@@ -226,7 +226,7 @@ Status Coordinator::CopyRows() {
 }
 
 Status Coordinator::Verify() {
-  for (const DcExecutor* dc : dcs_) pacing_.Copied(dc->dc(), 1.0);  // past the copy's barrier
+  for (const DcExecutor* dc : dcs_) pacing_.Finished(dc->dc());  // past the copy's barrier
   Status verified = OnEveryDc("the checksum", [this](DcExecutor& dc) { return dc.Verify(pacing_); });
   if (!verified.ok()) {
     if (verified.IsConflict()) (void)CheckOperators("the checksum");

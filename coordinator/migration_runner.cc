@@ -226,6 +226,7 @@ Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRe
   config.defer_secondary_indexes = options.defer_secondary_keys;
   CoordinatorConfig coordination;
   coordination.cutover_window_ms = budget.cutover_window_ms;
+  coordination.max_copy_lead = static_cast<double>(budget.max_copy_lead_pct) / 100.0;
   // The lock wait and the drain must end while every DC can still be READY
   // in time: a DC late for the deadline cannot lock t after the attempt is lost.
   const int64_t ready_budget_ms = std::max<int64_t>(

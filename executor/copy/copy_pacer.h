@@ -3,6 +3,7 @@
 // same time (coordinator/copy_pacing.h).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "executor/copy/throttler.h"
@@ -13,8 +14,11 @@ namespace lockstep {
 class CopyPacer {
  public:
   virtual ~CopyPacer() = default;
-  // DC `dc` has copied `fraction` (0..1) of its table.
-  virtual void Copied(const std::string& dc, double fraction) = 0;
+  // DC `dc` has copied `rows` of about `rows_estimate` (its table's
+  // estimate: the DCs hold the same rows, but each estimates its own).
+  virtual void Copied(const std::string& dc, int64_t rows, int64_t rows_estimate) = 0;
+  // DC `dc` has copied every row.
+  virtual void Finished(const std::string& dc) = 0;
   // Asked before each chunk of the copy (and the checksum): wait while `dc`
   // is too far ahead of the slowest DC; stop when the migration stops.
   virtual executor::ThrottleDecision Pace(const std::string& dc) = 0;

@@ -56,6 +56,8 @@ class ApplierHooks final : public ApplierHealth,
 
   void set_throttle(const CopyThrottle* throttle) { throttle_ = throttle; }
   void set_pacer(CopyPacer* pacer) { pacer_ = pacer; }
+  // Rows copied before this run (a resumed copy): checkpoints and pacing count them.
+  void set_rows_before(int64_t rows) { rows_before_ = rows; }
   void set_trail(executor::ChecksumTrail* trail) { trail_ = trail; }
 
   Status status() const override { return applier_->status(); }
@@ -91,7 +93,6 @@ class ApplierHooks final : public ApplierHealth,
     std::optional<CopyFrontier> frontier;
     if (upper && upper->size() == 1) {
       const auto top = executor::ParseIntegerKey((*upper)[0]);
-      if (top) copy_top_ = *top;
       const auto from = after ? executor::ParseIntegerKey((*after)[0])
                               : std::optional<__int128>(CopyFrontier::kNothingCopied);
       if (top && from) frontier = CopyFrontier{*from, *top};
@@ -106,7 +107,6 @@ class ApplierHooks final : public ApplierHealth,
     const auto end = executor::ParseIntegerKey(chunk_end[0]);
     const auto top = executor::ParseIntegerKey(upper[0]);
     if (end && top) applier_->SetCopyFrontier(CopyFrontier{*end, *top});
-    if (end) chunk_end_ = *end;
   }
 
   // The checkpoint: the applied position is read before the watermark is
@@ -115,11 +115,11 @@ class ApplierHooks final : public ApplierHealth,
     Checkpoint cp;
     cp.binlog_gtid = applier_->applied_position();
     cp.copy_watermark = p.watermark;
-    cp.rows_copied = std::max<int64_t>(0, p.rows_copied);
+    cp.rows_copied = rows_before_ + std::max<int64_t>(0, p.rows_copied);
     cp.rows_total_estimate = std::max<int64_t>(0, p.rows_total_estimate);
     cp.applier_events = static_cast<int64_t>(applier_->rows_applied());
     if (trail_ && p.watermark) trail_->CopiedUpTo(*p.watermark);
-    if (pacer_) pacer_->Copied(dc_, CopiedFraction(p));
+    if (pacer_) pacer_->Copied(dc_, cp.rows_copied, std::max<int64_t>(cp.rows_total_estimate, cp.rows_copied));
     if (p.chunks % 20 == 0 || p.done) {
       std::string pace = "full speed";
       if (throttle_ && throttle_->governor().busy()) {
@@ -175,18 +175,6 @@ class ApplierHooks final : public ApplierHealth,
   }
 
  private:
-  // How far the copy is, for pacing the DCs against each other: by key for
-  // one integer key (AUTO_INCREMENT keys start near 0), else by rows.
-  double CopiedFraction(const executor::CopyProgress& p) const {
-    if (p.done) return 1.0;
-    if (copy_top_ && chunk_end_ && *copy_top_ > 0) {
-      return std::clamp(static_cast<double>(*chunk_end_) / static_cast<double>(*copy_top_), 0.0, 1.0);
-    }
-    if (p.rows_total_estimate <= 0) return 0.0;
-    return std::clamp(static_cast<double>(p.rows_copied) / static_cast<double>(p.rows_total_estimate),
-                      0.0, 1.0);
-  }
-
   // Transactions the binlog holds beyond `position`, summed over GTID domains.
   Result<int64_t> BinlogAhead(const std::string& position) {
     LOCKSTEP_ASSIGN_OR_RETURN(auto now, probe_.QueryValue("SELECT @@gtid_binlog_pos"));
@@ -203,8 +191,7 @@ class ApplierHooks final : public ApplierHealth,
   const CopyThrottle* throttle_ = nullptr;
   executor::ChecksumTrail* trail_ = nullptr;
   CopyPacer* pacer_ = nullptr;
-  std::optional<__int128> copy_top_;
-  std::optional<__int128> chunk_end_;
+  int64_t rows_before_ = 0;  // copied by earlier runs of a resumed copy
   std::chrono::steady_clock::time_point last_applied_checkpoint_{};
   bool save_checksum_progress_ = false;
 };
@@ -430,6 +417,7 @@ Status ShadowCopyExecutor::Copy(CopyPacer& pacer) {
   copy_config.chunk.target_ms = config_.chunk_target_ms;
   w.copy_throttle->set_pacer(&pacer);
   w.hooks->set_pacer(&pacer);
+  w.hooks->set_rows_before(progress.checkpoint.copy_watermark ? progress.checkpoint.rows_copied : 0);
   executor::RowCopier copier(*copy_conn, w.info, *w.copy_throttle, *w.hooks, clock_, sleeper_,
                              copy_config, w.hooks.get());
   // The checksum of what is copied already, on the second core while the
@@ -470,7 +458,7 @@ Status ShadowCopyExecutor::Copy(CopyPacer& pacer) {
     LOCKSTEP_RETURN_IF_ERROR(
         store_.SaveChecksumWatermark(id, dc_.name, w.checked_while_copying->checked_upto));
   }
-  pacer.Copied(dc_.name, 1.0);
+  pacer.Finished(dc_.name);
   log->info("copy done: {} rows at {:.0f} rows/s", copied.progress.rows_copied,
             copied.progress.rows_per_second);
   return DcStep(Phase::kVerifying, "checksum");

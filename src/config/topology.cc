@@ -218,7 +218,7 @@ Status ReadBudget(SectionReader& r, Budget& b) {
   LOCKSTEP_RETURN_IF_ERROR(r.CheckNoUnknownKeys(
       {"min_free_bytes", "space_headroom_pct", "cutover_window_ms", "lock_wait_ms",
        "max_trx_age_ms", "lag_start_ms", "lag_throttle_ms", "lag_cutover_ms",
-       "old_table_retention_s"}));
+       "old_table_retention_s", "max_copy_lead_pct"}));
   constexpr int64_t kMax = INT64_MAX / 4;
   LOCKSTEP_RETURN_IF_ERROR(r.Int("min_free_bytes", 0, kMax, b.min_free_bytes));
   LOCKSTEP_RETURN_IF_ERROR(r.Int("space_headroom_pct", 0, 1000, b.space_headroom_pct));
@@ -229,6 +229,7 @@ Status ReadBudget(SectionReader& r, Budget& b) {
   LOCKSTEP_RETURN_IF_ERROR(r.Int("lag_throttle_ms", 0, kMax, b.lag_throttle_ms));
   LOCKSTEP_RETURN_IF_ERROR(r.Int("lag_cutover_ms", 0, kMax, b.lag_cutover_ms));
   LOCKSTEP_RETURN_IF_ERROR(r.Int("old_table_retention_s", 0, kMax, b.old_table_retention_s));
+  LOCKSTEP_RETURN_IF_ERROR(r.Int("max_copy_lead_pct", 0, 100, b.max_copy_lead_pct));
   return Status::Ok();
 }
 

@@ -81,6 +81,9 @@ struct Budget {
   // How long `_t_old` is kept after a cut-over before `lockstep cleanup` drops
   // it: the way back if the new schema misbehaves.
   int64_t old_table_retention_s = 86400;
+  // How far (a share of the table) one DC's copy may run ahead of the
+  // slowest DC's before it waits; 100: the copies are not paced.
+  int64_t max_copy_lead_pct = 10;
 };
 
 struct Topology {

@@ -12,7 +12,8 @@
 //           into each run (the copy and the checksum), then at the cut-over's
 //           failpoints in their order; resumed after each kill.
 //   pacing  dc3 loaded alone (LOAD_THREADS writers more): the spread of the
-//           DCs' copy progress when the first DC finishes its copy.
+//           DCs' copy progress when the first DC finishes its copy, paced as
+//           by default (max_copy_lead_pct 10) and not paced (100).
 //   rss     lockstep's peak RSS for a 3-DC migration of RSS_SMALL and RSS_LARGE
 //           rows (no load).
 //
@@ -32,6 +33,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -151,8 +153,10 @@ class Bench {
     return a->back();
   }
 
-  std::vector<std::string> RunArgs(const std::string& verb, const std::string& table) {
-    std::vector<std::string> a{verb, "--config", sandbox_.topology_path(), "--table", "bench." + table,
+  std::vector<std::string> RunArgs(const std::string& verb, const std::string& table,
+                                   const std::string& config = "") {
+    std::vector<std::string> a{verb, "--config", config.empty() ? sandbox_.topology_path() : config,
+                               "--table", "bench." + table,
                                "--alter", "ADD COLUMN e INT"};
     if (verb == "run") a.insert(a.end(), {"--strategy", "copy"});
     a.push_back("--yes");
@@ -360,20 +364,37 @@ void CrashLoop(Sandbox& sandbox, Bench& bench) {
   std::fflush(stdout);
 }
 
-void Pacing(Sandbox& sandbox, Bench& bench) {
+// The sandbox's topology with the sharding zone's max_copy_lead_pct set.
+std::string TopologyWithCopyLead(Sandbox& sandbox, int lead_pct) {
+  std::ifstream in(sandbox.topology_path());
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  const std::string section = "[budget.sharding]\n";
+  text.insert(text.find(section) + section.size(), "max_copy_lead_pct = " + std::to_string(lead_pct) + "\n");
+  const std::string path = sandbox.topology_path() + ".lead" + std::to_string(lead_pct) + ".ini";
+  std::ofstream(path) << text;
+  return path;
+}
+
+void Pacing(Sandbox& sandbox, Bench& bench, int lead_pct) {
   const int rows = EnvInt("PACE_ROWS", 300000), load = EnvInt("LOAD_THREADS", 6);
-  std::printf("\n== pacing: %d rows, dc3 loaded by %d writers more\n", rows, load);
-  const std::string table = "t_pacing";
+  std::printf("\n== pacing: %d rows, dc3 loaded by %d writers more, max_copy_lead_pct %d\n", rows, load,
+              lead_pct);
+  const std::string table = "t_pacing" + std::to_string(lead_pct);
+  const std::string config = TopologyWithCopyLead(sandbox, lead_pct);
   if (!bench.CreateTable(table, rows)) return;
   auto writers = bench.Writers(table, rows, 1, 2);
   OracleWriters heavy(sandbox, "bench", table, rows, load, WriterOptions{3, kDcs, 0});
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
-  const int pid = SpawnLockstep(bench.RunArgs("run", table));
+  std::atomic<bool> finished{false};
+  CommandOutput out;
+  std::thread runner([&] {
+    out = RunLockstep(bench.RunArgs("run", table, config));
+    finished = true;
+  });
   std::optional<std::map<std::string, double>> at_first_done;
   std::string first_dc;
-  std::optional<int> status;
-  while (!status) {
-    status = WaitForExit(pid, 200);
+  while (!finished) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (at_first_done) continue;
     auto store = bench.Store();
     if (!store) continue;
@@ -381,15 +402,22 @@ void Pacing(Sandbox& sandbox, Bench& bench) {
     if (!m.ok() || !m->has_value()) continue;
     auto progress = store->ListDcProgress((*m)->id);
     if (!progress.ok()) continue;
+    // As the coordinator paces: rows copied against the largest estimate.
+    int64_t total = 1;
+    for (const auto& p : *progress) {
+      total = std::max({total, p.checkpoint.rows_total_estimate, p.checkpoint.rows_copied});
+    }
     std::map<std::string, double> share;
     for (const auto& p : *progress) {
       const bool copied = p.phase != Phase::kPlanned && p.phase != Phase::kShadowCreated &&
                           p.phase != Phase::kCopying;
-      share[p.dc] = copied ? 1.0 : static_cast<double>(p.checkpoint.rows_copied) / rows;
+      share[p.dc] = copied ? 1.0 : static_cast<double>(p.checkpoint.rows_copied) / static_cast<double>(total);
       if (copied && first_dc.empty()) first_dc = p.dc;
     }
     if (!first_dc.empty()) at_first_done = share;
   }
+  runner.join();
+  if (out.exit_code != 0) Bench::Say("lockstep run failed: " + out.out + out.err.substr(out.err.size() > 3000 ? out.err.size() - 3000 : 0));
   heavy.Stop();
   for (auto& w : writers) w->Stop();
   std::string line = "when " + first_dc + " finished its copy:";
@@ -405,7 +433,7 @@ void Pacing(Sandbox& sandbox, Bench& bench) {
   char spread[64];
   std::snprintf(spread, sizeof spread, "; spread %.0f%% of the table", 100 * (1.0 - lo));
   const std::string wrong = bench.Check(table);
-  std::printf("pacing summary: %s%s; %s\n", line.c_str(), spread,
+  std::printf("pacing summary (lead %d%%): %s%s; %s\n", lead_pct, line.c_str(), spread,
               wrong.empty() ? "equal to the oracle" : ("FAILED: " + wrong).c_str());
   std::fflush(stdout);
 }
@@ -446,7 +474,10 @@ int main() {
   Bench bench(**sandbox);
   if (parts.find("window") != std::string::npos) WindowRuns(**sandbox, bench);
   if (parts.find("crash") != std::string::npos) CrashLoop(**sandbox, bench);
-  if (parts.find("pacing") != std::string::npos) Pacing(**sandbox, bench);
+  if (parts.find("pacing") != std::string::npos) {
+    Pacing(**sandbox, bench, 10);   // the default
+    Pacing(**sandbox, bench, 100);  // not paced: for comparison
+  }
   if (parts.find("rss") != std::string::npos) PeakRss(bench);
   return 0;
 }

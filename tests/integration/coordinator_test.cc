@@ -111,6 +111,28 @@ class CoordinatorTest : public SandboxSuite<kDcs> {
     return filter;
   }
 
+  // The table's (latest) migration id in the sandbox's state store, or 0.
+  static int64_t MigrationOf(StateStore& store, const std::string& table) {
+    auto m = store.ListMigrations(ForTable(table));
+    EXPECT_TRUE(m.ok() && !m->empty()) << "no migration of " << table;
+    return m.ok() && !m->empty() ? m->front().id : 0;
+  }
+
+  static std::vector<CutoverAttempt> AttemptsOf(StateStore& store, const std::string& table) {
+    auto attempts = store.ListCutoverAttempts(MigrationOf(store, table));
+    EXPECT_TRUE(attempts.ok());
+    return attempts.ok() ? *attempts : std::vector<CutoverAttempt>{};
+  }
+
+  // `lockstep run` of the change, which must die of SIGKILL at `failpoint`.
+  static void RunToFailpoint(const std::string& table, const std::string& failpoint) {
+    const int pid = SpawnLockstep(RunArgs(table), {"LOCKSTEP_FAILPOINT=" + failpoint});
+    ASSERT_GT(pid, 0);
+    const std::optional<int> status = WaitForExit(pid, 240000);
+    ASSERT_TRUE(status.has_value() && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
+        << "the failpoint " << failpoint << " was not hit";
+  }
+
   static std::unique_ptr<StateStore> Store() {
     auto store = StateStore::Open(sandbox_->topology().state_db_path);
     EXPECT_TRUE(store.ok()) << store.status().ToString();
@@ -138,15 +160,13 @@ TEST_F(CoordinatorTest, EveryDcCutsOverTogetherUnderWritesInEveryDc) {
   EXPECT_NE(run.out.find("cut-over attempt 1: commit (ready)"), std::string::npos) << run.out;
   auto store = Store();
   ASSERT_NE(store, nullptr);
-  auto m = store->ListMigrations(ForTable(table));
-  ASSERT_TRUE(m.ok() && !m->empty());
-  auto attempts = store->ListCutoverAttempts(m->front().id);
-  ASSERT_TRUE(attempts.ok() && !attempts->empty());
-  const std::string timings = attempts->back().timings_json.value_or("");
+  const std::vector<CutoverAttempt> attempts = AttemptsOf(*store, table);
+  ASSERT_FALSE(attempts.empty());
+  const std::string timings = attempts.back().timings_json.value_or("");
   for (const char* field : {"\"dc\":\"dc1\"", "\"dc\":\"dc2\"", "\"dc\":\"dc3\"", "\"rename_skew_ms\":"}) {
     EXPECT_NE(timings.find(field), std::string::npos) << field << " in " << timings;
   }
-  auto progress = store->ListDcProgress(m->front().id);
+  auto progress = store->ListDcProgress(MigrationOf(*store, table));
   ASSERT_TRUE(progress.ok());
   ASSERT_EQ(progress->size(), static_cast<size_t>(kDcs));
   for (const auto& p : *progress) EXPECT_EQ(p.phase, Phase::kCutOver) << p.dc;
@@ -187,18 +207,15 @@ TEST_F(CoordinatorTest, ALongTransactionInOneDcAbortsTheAttemptEverywhere) {
 
   auto store = Store();
   ASSERT_NE(store, nullptr);
-  auto active = store->ListMigrations(ForTable(table));
-  ASSERT_TRUE(active.ok() && !active->empty());
-  auto attempts = store->ListCutoverAttempts(active->front().id);
-  ASSERT_TRUE(attempts.ok());
-  ASSERT_GE(attempts->size(), 2u) << run.out;
-  const CutoverAttempt& first = attempts->front();
+  const std::vector<CutoverAttempt> attempts = AttemptsOf(*store, table);
+  ASSERT_GE(attempts.size(), 2u) << run.out;
+  const CutoverAttempt& first = attempts.front();
   EXPECT_EQ(first.decision, CutoverDecision::kAbort);
   EXPECT_NE(first.reason.find("dc2"), std::string::npos) << first.reason;
   // The other DCs were locked and let go: their report says aborted.
   const std::string report = first.timings_json.value_or("");
   EXPECT_NE(report.find("\"dc\":\"dc1\""), std::string::npos) << report;
-  EXPECT_EQ(attempts->back().decision, CutoverDecision::kCommit);
+  EXPECT_EQ(attempts.back().decision, CutoverDecision::kCommit);
 }
 
 // Killed after COMMIT with dc1 renamed: resume finds dc1 renamed (and
@@ -209,11 +226,8 @@ TEST_F(CoordinatorTest, KilledAfterTheFirstRenameResumeRenamesTheRest) {
   CreateTable(table);
   if (HasFatalFailure()) return;
   auto writers = WritersInEveryDc(table);
-  const int pid = SpawnLockstep(RunArgs(table), {"LOCKSTEP_FAILPOINT=after_rename@dc1"});
-  ASSERT_GT(pid, 0);
-  const std::optional<int> status = WaitForExit(pid, 240000);
-  ASSERT_TRUE(status.has_value() && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
-      << "the failpoint was not hit";
+  RunToFailpoint(table, "after_rename@dc1");
+  if (HasFatalFailure()) return;
   EXPECT_TRUE(TableExists(1, "_" + table + "_old")) << "dc1 renamed before the kill";
 
   // A second lockstep with a state file of its own is refused.
@@ -250,23 +264,17 @@ TEST_F(CoordinatorTest, KilledAfterCommitIsRecordedResumeRenamesEveryDc) {
   CreateTable(table);
   if (HasFatalFailure()) return;
   auto writers = WritersInEveryDc(table);
-  const int pid = SpawnLockstep(RunArgs(table), {"LOCKSTEP_FAILPOINT=after_commit_recorded"});
-  ASSERT_GT(pid, 0);
-  const std::optional<int> status = WaitForExit(pid, 240000);
-  ASSERT_TRUE(status.has_value() && WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL)
-      << "the failpoint was not hit";
+  RunToFailpoint(table, "after_commit_recorded");
+  if (HasFatalFailure()) return;
   for (int k = 1; k <= kDcs; ++k) EXPECT_TRUE(TableExists(k, "_" + table + "_new")) << "dc" << k;
   CommandOutput resumed = Resume(table);
   ASSERT_EQ(resumed.exit_code, 0) << resumed.out << resumed.err;
   ExpectEveryDcEqualsTheOracle(table, writers);
   auto store = Store();
   ASSERT_NE(store, nullptr);
-  auto m = store->ListMigrations(ForTable(table));
-  ASSERT_TRUE(m.ok() && !m->empty());
-  auto attempts = store->ListCutoverAttempts(m->front().id);
-  ASSERT_TRUE(attempts.ok());
-  ASSERT_EQ(attempts->size(), 1u) << "the COMMIT is not decided again";
-  EXPECT_EQ(attempts->front().decision, CutoverDecision::kCommit);
+  const std::vector<CutoverAttempt> attempts = AttemptsOf(*store, table);
+  ASSERT_EQ(attempts.size(), 1u) << "the COMMIT is not decided again";
+  EXPECT_EQ(attempts.front().decision, CutoverDecision::kCommit);
 }
 
 // After COMMIT, dc2's lock session is killed (lockstep stopped right after
@@ -309,18 +317,14 @@ TEST_F(CoordinatorTest, ALockSessionKilledAfterCommitIsPreparedAgainAndRenamed) 
   // dc2 was locked twice (prepared again after COMMIT), the others once.
   auto store = Store();
   ASSERT_NE(store, nullptr);
-  auto m = store->ListMigrations(ForTable(table));
-  ASSERT_TRUE(m.ok() && !m->empty());
-  auto locked = store->ListEventsOfKinds(m->front().id, {"cutover_locked"});
+  auto locked = store->ListEventsOfKinds(MigrationOf(*store, table), {"cutover_locked"});
   ASSERT_TRUE(locked.ok());
   std::map<std::string, int> locks;
   for (const auto& e : *locked) ++locks[e.event.dc.value_or("")];
   EXPECT_EQ(locks["dc1"], 1);
   EXPECT_EQ(locks["dc2"], 2);
   EXPECT_EQ(locks["dc3"], 1);
-  auto attempts = store->ListCutoverAttempts(m->front().id);
-  ASSERT_TRUE(attempts.ok());
-  EXPECT_EQ(attempts->size(), 1u) << "COMMIT stands; dc2 is renamed under it";
+  EXPECT_EQ(AttemptsOf(*store, table).size(), 1u) << "COMMIT stands; dc2 is renamed under it";
 }
 
 
@@ -374,14 +378,11 @@ TEST_F(CoordinatorTest, ADcUnreachableDuringPrepareAbortsAndALaterAttemptSucceed
   ExpectEveryDcEqualsTheOracle(table, writers);
   auto store = Store();
   ASSERT_NE(store, nullptr);
-  auto m = store->ListMigrations(ForTable(table));
-  ASSERT_TRUE(m.ok() && !m->empty());
-  auto attempts = store->ListCutoverAttempts(m->front().id);
-  ASSERT_TRUE(attempts.ok());
-  ASSERT_GE(attempts->size(), 2u);
-  EXPECT_EQ(attempts->front().decision, CutoverDecision::kAbort);
-  EXPECT_NE(attempts->front().reason.find("dc2"), std::string::npos) << attempts->front().reason;
-  EXPECT_EQ(attempts->back().decision, CutoverDecision::kCommit);
+  const std::vector<CutoverAttempt> attempts = AttemptsOf(*store, table);
+  ASSERT_GE(attempts.size(), 2u);
+  EXPECT_EQ(attempts.front().decision, CutoverDecision::kAbort);
+  EXPECT_NE(attempts.front().reason.find("dc2"), std::string::npos) << attempts.front().reason;
+  EXPECT_EQ(attempts.back().decision, CutoverDecision::kCommit);
 }
 
 }  // namespace

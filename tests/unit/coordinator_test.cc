@@ -89,7 +89,7 @@ class FakeDc final : public DcExecutor {
         continue;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
-      pacer.Copied(name_, chunk / 50.0);
+      pacer.Copied(name_, chunk * 1000, 50000);
     }
     journal_.Add(name_ + " copied");
     phase_ = Phase::kVerifying;
@@ -463,25 +463,28 @@ TEST_F(CoordinatorTest, APrepareThatCannotSucceedIsNotRetried) {
 
 TEST(CopyPacingTest, ADcAheadOfTheSlowestByMoreThanTheLeadWaits) {
   CopyPacing pacing({"dc1", "dc2", "dc3"}, 0.10);
-  pacing.Copied("dc1", 0.30);
-  pacing.Copied("dc2", 0.25);
-  pacing.Copied("dc3", 0.15);
+  // Rows against the largest estimate: dc2's low estimate does not make it look ahead.
+  pacing.Copied("dc1", 30000, 100000);
+  pacing.Copied("dc2", 25000, 80000);
+  pacing.Copied("dc3", 15000, 95000);
   EXPECT_EQ(pacing.Pace("dc1").action, executor::ThrottleDecision::Action::kWait);
   EXPECT_NE(pacing.Pace("dc1").reason.find("dc3"), std::string::npos) << pacing.Pace("dc1").reason;
   EXPECT_EQ(pacing.Pace("dc2").action, executor::ThrottleDecision::Action::kProceed);
   EXPECT_EQ(pacing.Pace("dc3").action, executor::ThrottleDecision::Action::kProceed);
-  pacing.Copied("dc3", 0.10);  // a resumed copy reports less: progress never moves back
+  pacing.Copied("dc3", 10000, 95000);  // a report from before: progress never moves back
   EXPECT_EQ(pacing.Progress().at("dc3"), 0.15);
-  pacing.Copied("dc3", 0.25);
+  pacing.Copied("dc3", 25000, 95000);
   EXPECT_EQ(pacing.Pace("dc1").action, executor::ThrottleDecision::Action::kProceed);
+  pacing.Finished("dc1");
+  EXPECT_EQ(pacing.Progress().at("dc1"), 1.0);
   pacing.Stop("dc2 failed: disk full");
-  EXPECT_EQ(pacing.Pace("dc1").action, executor::ThrottleDecision::Action::kStop);
-  EXPECT_EQ(pacing.Pace("dc1").reason, "dc2 failed: disk full");
+  EXPECT_EQ(pacing.Pace("dc3").action, executor::ThrottleDecision::Action::kStop);
+  EXPECT_EQ(pacing.Pace("dc3").reason, "dc2 failed: disk full");
 }
 
 TEST(CopyPacingTest, OneDcIsNeverPaced) {
   CopyPacing pacing({"dc1"}, 0.0);
-  pacing.Copied("dc1", 0.9);
+  pacing.Copied("dc1", 90, 100);
   EXPECT_EQ(pacing.Pace("dc1").action, executor::ThrottleDecision::Action::kProceed);
 }
 

@@ -41,6 +41,7 @@ writer = dc2
 cutover_window_ms = 1500
 lag_start_ms = 200
 old_table_retention_s = 3600
+max_copy_lead_pct = 25
 )";
 
 TEST(TopologyTest, ParsesAGoodFile) {
@@ -61,6 +62,8 @@ TEST(TopologyTest, ParsesAGoodFile) {
   EXPECT_EQ(t->sharding_budget.cutover_window_ms, Budget{}.cutover_window_ms);
   EXPECT_EQ(t->global_budget.old_table_retention_s, 3600);
   EXPECT_EQ(t->sharding_budget.old_table_retention_s, 86400) << "a day unless configured";
+  EXPECT_EQ(t->global_budget.max_copy_lead_pct, 25);
+  EXPECT_EQ(t->sharding_budget.max_copy_lead_pct, 10);
 }
 
 TEST(TopologyTest, FindsTheZoneOfATable) {
@@ -122,6 +125,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "[zone.z] writer: missing"},
         BadCase{"negative_budget", "[dc.dc1]\nhost=a\nuser=u\n[budget.sharding]\nlag_start_ms=-5\n",
                 "[budget.sharding] lag_start_ms: expected an integer from 0"},
+        BadCase{"copy_lead_over_100", "[dc.dc1]\nhost=a\nuser=u\n[budget.sharding]\nmax_copy_lead_pct=150\n",
+                "[budget.sharding] max_copy_lead_pct: expected an integer from 0"},
         BadCase{"non_numeric_budget",
                 "[dc.dc1]\nhost=a\nuser=u\n[budget.global]\ncutover_window_ms=fast\n",
                 "cutover_window_ms: expected an integer, got 'fast'"},
