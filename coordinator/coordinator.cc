@@ -73,6 +73,9 @@ class DcTasks {
 // The order of the phases a migration goes through before its cut-over.
 // The longest wait between two tries to rename a DC after COMMIT.
 constexpr int64_t kMaxRollForwardBackoffMs = 30000;
+// Rounds of a DC's roll-forward in one run (about ten minutes with the
+// backoff); then `lockstep resume` takes over with sessions opened anew.
+constexpr int kRollForwardRounds = 25;
 
 constexpr Phase kCopyPhases[] = {Phase::kPlanned, Phase::kShadowCreated, Phase::kCopying,
                                  Phase::kVerifying, Phase::kReady};
@@ -178,9 +181,13 @@ Status Coordinator::CheckOperators(const std::string& before) {
       // would leave the DCs on different schemas.
       if ((wish.abort_reason || wish.paused) && !said_committed_) {
         said_committed_ = true;
-        MainLogger()->warn("migration {}: {} is not held: COMMIT is recorded and every DC is renamed "
-                           "before anything else ({})", id_, wish.abort_reason ? "the abort" : "the pause",
+        const std::string what = wish.abort_reason ? "abort" : "pause";
+        MainLogger()->warn("migration {}: the {} is ignored: COMMIT is recorded and every DC is renamed "
+                           "before anything else ({})", id_, what,
                            wish.abort_reason.value_or(wish.pause_reason));
+        (void)store_.AppendEvent({id_, actor_, "operator_command_ignored", std::nullopt,
+                                  what + " ignored: COMMIT is recorded, the cut-over only rolls forward",
+                                  wish.abort_reason ? wish.abort_why : wish.pause_reason});
       }
       return Status::Ok();
     }
@@ -240,7 +247,23 @@ int64_t Coordinator::ReadyBudgetMs() const {
                                                    static_cast<double>(config_.cutover_window_ms)));
 }
 
-Status Coordinator::RecordReport(int64_t attempt_id, const std::vector<DcExecutor*>& dcs) {
+Status Coordinator::CommitOutcomes(const std::vector<DcExecutor*>& dcs,
+                                   const std::function<Status(size_t)>& outcome) {
+  for (size_t i = 0; i < dcs.size(); ++i) {
+    Status s = outcome(i);
+    if (s.ok() || s.IsUnavailable()) continue;  // renamed, or released: rolls forward
+    if (dcs[i]->phase() == Phase::kCutOver) {
+      // Renamed, but the binlog found writes left in `_t_old`: the other
+      // DCs are renamed all the same, then this is reported.
+      if (!renamed_with_complaint_) renamed_with_complaint_ = s;
+      continue;
+    }
+    return s;  // an outcome that is not clear: stop and ask
+  }
+  return Status::Ok();
+}
+
+void Coordinator::RecordReport(int64_t attempt_id, const std::vector<DcExecutor*>& dcs) {
   for (const DcExecutor* dc : dcs) {
     executor::DcCutoverResult result = dc->CutoverResult();
     DcLogger(dc->dc())->info("cut-over report: {}", executor::CutoverReportLine(result));
@@ -248,7 +271,11 @@ Status Coordinator::RecordReport(int64_t attempt_id, const std::vector<DcExecuto
   }
   std::vector<executor::DcCutoverResult> results;
   for (const auto& [name, result] : committed_report_) results.push_back(result);
-  return store_.RecordCutoverTimings(attempt_id, executor::CutoverReportJson(results));
+  // The report must not hold up the renames.
+  if (Status recorded = store_.RecordCutoverTimings(attempt_id, executor::CutoverReportJson(results));
+      !recorded.ok()) {
+    MainLogger()->warn("migration {}: the cut-over report was not recorded: {}", id_, recorded.ToString());
+  }
 }
 
 Status Coordinator::BackOut(int64_t attempt_id, const std::vector<DcExecutor*>& dcs) {
@@ -293,9 +320,12 @@ Status Coordinator::RecoverCutover() {
 namespace {
 
 // Worth another attempt: a lock or drain that timed out, a session that
-// died or could not connect. Anything else (a missing table, a check that
-// failed) would fail the same way again.
-bool Retryable(const Status& s) { return s.IsTimeout() || s.IsDbError() || s.IsUnavailable(); }
+// died or could not connect, another session holding `_t_new` for a moment.
+// Anything else (a missing table, a check that failed) would fail the same
+// way again. (An operator's abort is read by CheckOperators, not here.)
+bool Retryable(const Status& s) {
+  return s.IsTimeout() || s.IsDbError() || s.IsUnavailable() || s.IsConflict();
+}
 
 // Releases `dcs`, each on its own thread: every lock goes at once.
 void ReleaseAll(const std::vector<DcExecutor*>& dcs) {
@@ -312,7 +342,12 @@ Status Coordinator::CutOver() {
     return Status::Internal("cutting_over without a committed attempt after a restart");
   }
   if (!committed_) LOCKSTEP_RETURN_IF_ERROR(DecideCutover());
-  return RollForward();
+  if (!committed_) return Status::FailedPrecondition("no cut-over attempt was committed");
+  Status rolled = RollForward();
+  // A DC renamed with a witness's complaint is reported once every other DC
+  // is renamed too.
+  if (rolled.ok() && renamed_with_complaint_) return *renamed_with_complaint_;
+  return rolled;
 }
 
 Status Coordinator::DecideCutover() {
@@ -335,7 +370,7 @@ Status Coordinator::DecideCutover() {
         LOCKSTEP_RETURN_IF_ERROR(CheckOperators("the cut-over"));  // an operator's abort
         return caught_up;
       }
-      if (!caught_up.IsTimeout()) return caught_up;  // an applier or a probe failed
+      if (!Retryable(caught_up)) return caught_up;
       last = caught_up.WithContext("catching up before the cut-over");
       continue;
     }
@@ -355,7 +390,10 @@ Status Coordinator::DecideCutover() {
     std::optional<Status> failed;
     for (size_t i = 0; i < dcs.size(); ++i) {
       std::optional<Status> r = prepares->result(i);
-      if (r && !r->ok() && !failed) failed = r->WithContext("prepare in " + dcs[i]->dc());
+      // The failure that would fail again wins: it ends the retries.
+      if (r && !r->ok() && (!failed || (Retryable(*failed) && !Retryable(*r)))) {
+        failed = r->WithContext("prepare in " + dcs[i]->dc());
+      }
     }
     if (!failed && (!all_returned || clock_.NowMillis() > deadline)) {
       std::string late;
@@ -377,6 +415,10 @@ Status Coordinator::DecideCutover() {
                                                            std::nullopt, actor_, last.ToString()));
       prepares->Join();
       ReleaseAll(running);
+      for (size_t i = 0; i < dcs.size(); ++i) {
+        const Status r = *prepares->result(i);  // a late DC's too, now
+        if (!r.ok() && Retryable(last) && !Retryable(r)) last = r.WithContext("prepare in " + dcs[i]->dc());
+      }
       prepares.reset();
       LOCKSTEP_RETURN_IF_ERROR(BackOut(begun.id, dcs));
       if (!Retryable(last)) return last.WithContext("the cut-over attempt was aborted");
@@ -385,19 +427,29 @@ Status Coordinator::DecideCutover() {
     prepares.reset();
 
     // Every DC READY: persist before acting, then rename everywhere at once.
-    LOCKSTEP_RETURN_IF_ERROR(
-        store_.DecideCutoverAttempt(begun.id, CutoverDecision::kCommit, std::nullopt, actor_, "ready"));
+    if (Status decided = store_.DecideCutoverAttempt(begun.id, CutoverDecision::kCommit, std::nullopt,
+                                                     actor_, "ready");
+        !decided.ok()) {
+      // Not recorded (the state file busy, the window closed): nothing may be
+      // renamed on it. Let every DC go, then see what the store holds.
+      ReleaseAll(dcs);
+      LOCKSTEP_ASSIGN_OR_RETURN(std::vector<CutoverAttempt> now, store_.ListCutoverAttempts(id_));
+      if (!now.empty() && now.back().id == begun.id && now.back().decision == CutoverDecision::kCommit) {
+        committed_ = begun.id;  // it was recorded after all: roll forward
+        return Status::Ok();
+      }
+      last = decided.WithContext("recording COMMIT");
+      LOCKSTEP_RETURN_IF_ERROR(store_.DecideCutoverAttempt(begun.id, CutoverDecision::kAbort, std::nullopt,
+                                                           actor_, last.ToString()));
+      LOCKSTEP_RETURN_IF_ERROR(BackOut(begun.id, dcs));
+      continue;
+    }
     committed_ = begun.id;
     Failpoint("after_commit_recorded");  // crash tests: COMMIT recorded, nothing renamed
     DcTasks commits(dcs, [](DcExecutor& dc) { return dc.Commit(); });
     commits.Join();
-    LOCKSTEP_RETURN_IF_ERROR(RecordReport(*committed_, dcs));
-    for (size_t i = 0; i < dcs.size(); ++i) {
-      Status s = *commits.result(i);
-      // Renamed with a witness's complaint, or an unclear outcome: stop and ask.
-      if (!s.ok() && !s.IsUnavailable()) return s;
-    }
-    return Status::Ok();  // the DCs released before their rename roll forward
+    RecordReport(*committed_, dcs);
+    return CommitOutcomes(dcs, [&commits](size_t i) { return *commits.result(i); });
   }
   const std::string reason = "the cut-over failed " + std::to_string(config_.cutover_attempts) +
                              " times; last: " + last.ToString();
@@ -416,8 +468,9 @@ Status Coordinator::RollForward() {
   if (!dcs.empty()) {
     DcTasks rolls(dcs, [this](DcExecutor& dc) -> Status {
       int64_t backoff = config_.first_backoff_ms;
-      for (int round = 1;; ++round) {
-        Status s = dc.CatchUp(false);
+      Status s;
+      for (int round = 1; round <= kRollForwardRounds; ++round) {
+        s = dc.CatchUp(false);
         if (s.ok()) s = dc.Prepare();
         if (s.ok()) {
           s = dc.Commit();
@@ -431,12 +484,17 @@ Status Coordinator::RollForward() {
         sleeper_.SleepFor(backoff);
         backoff = std::min<int64_t>(backoff * 2, kMaxRollForwardBackoffMs);
       }
+      // Left to `lockstep resume`, which opens every session anew.
+      return s.WithContext("not renamed after " + std::to_string(kRollForwardRounds) + " rounds");
     });
     rolls.Join();
-    LOCKSTEP_RETURN_IF_ERROR(RecordReport(*committed_, dcs));
-    for (size_t i = 0; i < dcs.size(); ++i) {
-      Status s = *rolls.result(i);
-      if (!s.ok()) return s.WithContext("COMMIT is recorded; " + dcs[i]->dc() + " is not renamed");
+    RecordReport(*committed_, dcs);
+    LOCKSTEP_RETURN_IF_ERROR(CommitOutcomes(dcs, [&rolls](size_t i) { return *rolls.result(i); }));
+    for (const DcExecutor* dc : dcs) {
+      if (dc->phase() != Phase::kCutOver) {
+        return Status::Unavailable("COMMIT is recorded and " + dc->dc() + " is not renamed yet: run "
+                                   "'lockstep resume' to finish it");
+      }
     }
   }
   if (!NotCutOver().empty()) return Status::Internal("a DC is not renamed after COMMIT");

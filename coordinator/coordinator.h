@@ -88,7 +88,12 @@ class Coordinator {
   // After an attempt's ABORT is recorded and every DC released: its report,
   // and every DC and the migration back to ready.
   Status BackOut(int64_t attempt_id, const std::vector<DcExecutor*>& dcs);
-  Status RecordReport(int64_t attempt_id, const std::vector<DcExecutor*>& dcs);
+  // Records the committed attempt's report (a failure is logged, never fatal).
+  void RecordReport(int64_t attempt_id, const std::vector<DcExecutor*>& dcs);
+  // After Commit() in `dcs` (`outcome(i)` is dcs[i]'s): Ok when every DC is
+  // renamed or released for the roll-forward; a DC renamed with a witness's
+  // complaint is kept for the end; an unclear outcome is returned.
+  Status CommitOutcomes(const std::vector<DcExecutor*>& dcs, const std::function<Status(size_t)>& outcome);
   std::vector<DcExecutor*> NotCutOver() const;
   int64_t ReadyBudgetMs() const;
 
@@ -106,6 +111,7 @@ class Coordinator {
   std::map<std::string, executor::DcCutoverResult> committed_report_;
   std::optional<OperatorAbort> operator_abort_;
   std::optional<int64_t> committed_;  // the attempt whose COMMIT is recorded
+  std::optional<Status> renamed_with_complaint_;
   bool said_committed_ = false;  // the abort or pause ignored after COMMIT was logged
 };
 

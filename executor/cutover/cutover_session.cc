@@ -330,12 +330,15 @@ Status CutoverSession::Commit() {
     (void)monitor_conn_->Execute(sql::KillQuery(rename_conn_id_));
     renamed = rename_->Wait(patience_ms);
   }
-  report_.timings.rename_ms = Now() - unlocked_at;
-  report_.timings.writes_blocked_ms = Now() - locked_at_;
+  const int64_t returned_at = Now();
+  report_.timings.rename_ms = returned_at - unlocked_at;
+  report_.timings.writes_blocked_ms = returned_at - locked_at_;
   if (renamed && renamed->ok()) Failpoint("after_rename", dc_.name);  // crash tests: renamed, not recorded
   Status settled = SettleAfterRename(renamed.value_or(Status::Timeout("RENAME did not return")));
   if (state_ != CutoverState::kCommitted) return settled;
-  report_.timings.renamed_at_ms = Now();
+  // When the RENAME returned, not after its records: the skew between DCs
+  // is the tables', not the state store's.
+  report_.timings.renamed_at_ms = returned_at;
   // Renamed: the binlog's verdict first, whatever the records said.
   Status witnessed = WitnessRename();
   return witnessed.ok() ? settled : witnessed;

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <mutex>
 #include <thread>
@@ -24,6 +25,7 @@ class Journal {
   void Add(std::string entry) {
     std::lock_guard lock(mu_);
     entries_.push_back(std::move(entry));
+    added_.notify_all();
   }
   std::vector<std::string> entries() const {
     std::lock_guard lock(mu_);
@@ -32,6 +34,13 @@ class Journal {
   int Count(const std::string& entry) const {
     std::lock_guard lock(mu_);
     return static_cast<int>(std::count(entries_.begin(), entries_.end(), entry));
+  }
+  // Until `entry` is in the journal (false after 5 s).
+  bool WaitFor(const std::string& entry) {
+    std::unique_lock lock(mu_);
+    return added_.wait_for(lock, std::chrono::seconds(5), [&] {
+      return std::find(entries_.begin(), entries_.end(), entry) != entries_.end();
+    });
   }
   // Index of the first `entry` (-1: none).
   int First(const std::string& entry) const {
@@ -42,6 +51,7 @@ class Journal {
 
  private:
   mutable std::mutex mu_;
+  std::condition_variable added_;
   std::vector<std::string> entries_;
 };
 
@@ -55,11 +65,13 @@ class FakeDc final : public DcExecutor {
   int prepare_failures = 0;         // the first N prepares fail
   bool late_prepare = false;        // the first prepare passes the deadline
   int commit_releases = 0;          // the first N commits are released before the rename
-  bool abort_at_commit = false;     // an operator aborts while this DC commits
   bool copy_fails = false;
   bool catch_up_conflict = false;   // CatchUp fails with a Conflict that is no abort
   int slow_prepare_ms = 0;          // real time the first prepare takes
   bool prepare_refused = false;     // the first prepare fails for good (FailedPrecondition)
+  int prepare_conflicts = 0;        // the first N prepares meet a holder of _t_new (Conflict)
+  bool commit_complaint = false;    // renamed, but the witness found writes in _t_old
+  std::vector<std::string> prepare_after;  // journal entries the first prepare waits for
   TablesFound found = TablesFound::kNotRenamed;
 
   const std::string& dc() const override { return name_; }
@@ -83,7 +95,7 @@ class FakeDc final : public DcExecutor {
       executor::ThrottleDecision d = pacer.Pace(name_);
       if (d.action == executor::ThrottleDecision::Action::kStop) return Status::Internal("stopped: " + d.reason);
       if (d.action == executor::ThrottleDecision::Action::kWait) {
-        if (++waits > 1000) return Status::Internal("held back by the pacer: " + d.reason);
+        if (++waits > 10000) return Status::Internal("held back by the pacer: " + d.reason);
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
         --chunk;
         continue;
@@ -108,6 +120,12 @@ class FakeDc final : public DcExecutor {
   Status Prepare() override {
     if (phase_ == Phase::kReady) phase_ = Phase::kCuttingOver;
     journal_.Add(name_ + " prepare");
+    for (const auto& entry : prepare_after) EXPECT_TRUE(journal_.WaitFor(entry)) << entry;
+    prepare_after.clear();
+    if (prepare_conflicts > 0) {
+      --prepare_conflicts;
+      return Status::Conflict("_orders_new is held exclusively by another session");
+    }
     if (prepare_refused) {
       prepare_refused = false;
       return Status::FailedPrecondition("_orders_old exists and is no sentry");
@@ -137,6 +155,7 @@ class FakeDc final : public DcExecutor {
       journal_.Add(name_ + " late ready");
     }
     prepared_ = true;
+    journal_.Add(name_ + " ready");
     return Status::Ok();
   }
   Status Commit() override {
@@ -145,15 +164,10 @@ class FakeDc final : public DcExecutor {
                                  attempts->back().decision == CutoverDecision::kCommit;
     journal_.Add(name_ + (commit_recorded ? " commit" : " commit before the decision"));
     prepared_ = false;
-    if (abort_at_commit) {
-      abort_at_commit = false;
-      OperatorCommand abort;
-      abort.migration_id = id_;
-      abort.command = OperatorCommandKind::kAbort;
-      abort.actor = "dba";
-      abort.reason = "changed my mind";
-      EXPECT_TRUE(store_.EnqueueOperatorCommand(abort).ok());
-      clock_.Advance(1000);  // the next poll reads the queue
+    if (commit_complaint) {
+      commit_complaint = false;
+      phase_ = Phase::kCutOver;
+      return Status::Internal(name_ + ": renamed, but 2 transactions wrote to t after the lock");
     }
     if (commit_releases > 0) {
       --commit_releases;
@@ -302,6 +316,7 @@ TEST_F(CoordinatorTest, OneDcFailingItsPrepareAbortsAndReleasesEveryDc) {
 
 TEST_F(CoordinatorTest, ADcLateForTheWindowAbortsAndTheReadyOnesAreReleasedAtOnce) {
   dcs_[2]->late_prepare = true;
+  dcs_[2]->prepare_after = {"dc1 ready", "dc2 ready"};  // late after the others are READY
   ASSERT_TRUE(Run().ok());
   const auto attempts = Attempts();
   ASSERT_EQ(attempts.size(), 2u);
@@ -344,19 +359,6 @@ TEST_F(CoordinatorTest, ADcReleasedBeforeItsRenameAfterCommitIsPreparedAgainAndR
   EXPECT_EQ(journal_.Count("dc2 prepare"), 2);
   EXPECT_EQ(journal_.Count("dc2 commit"), 2);
   EXPECT_EQ(journal_.Count("dc1 prepare"), 1) << "a renamed DC is left alone";
-  EXPECT_EQ(MigrationPhase(), Phase::kCutOver);
-}
-
-TEST_F(CoordinatorTest, AnAbortAfterCommitDoesNotStopTheRollForward) {
-  dcs_[1]->commit_releases = 1;
-  dcs_[1]->abort_at_commit = true;
-  OperatorPoll operators(*store_, id_, clock_);
-  std::vector<DcExecutor*> dcs;
-  for (auto& dc : dcs_) dcs.push_back(dc.get());
-  Coordinator coordinator(*store_, operators, clock_, sleeper_, id_, "test", {}, dcs);
-  ASSERT_TRUE(coordinator.Run().ok());
-  EXPECT_FALSE(coordinator.operator_abort().has_value());
-  EXPECT_EQ(journal_.Count("dc2 commit"), 2) << "dc2 renamed after the abort was read";
   EXPECT_EQ(MigrationPhase(), Phase::kCutOver);
 }
 
@@ -429,6 +431,9 @@ TEST_F(CoordinatorTest, AnAbortTakenBeforeARestartAfterCommitDoesNotStopTheRollF
   EXPECT_FALSE(coordinator.operator_abort().has_value());
   EXPECT_EQ(MigrationPhase(), Phase::kCutOver);
   EXPECT_EQ(journal_.Count("dc2 commit"), 1);
+  auto ignored = store_->ListEventsOfKinds(id_, {"operator_command_ignored"});
+  ASSERT_TRUE(ignored.ok());
+  EXPECT_EQ(ignored->size(), 1u) << "the abort is recorded as ignored";
 }
 
 TEST_F(CoordinatorTest, AConflictThatIsNoAbortFailsTheRun) {
@@ -441,6 +446,7 @@ TEST_F(CoordinatorTest, AConflictThatIsNoAbortFailsTheRun) {
 
 TEST_F(CoordinatorTest, AFailedPrepareReleasesTheOthersWithoutWaitingForTheSlowest) {
   dcs_[1]->prepare_failures = 1;
+  dcs_[1]->prepare_after = {"dc1 ready"};  // fails once dc1 is READY
   dcs_[2]->slow_prepare_ms = 300;
   ASSERT_TRUE(Run().ok());
   ASSERT_GE(journal_.First("dc1 release"), 0);
@@ -461,6 +467,35 @@ TEST_F(CoordinatorTest, APrepareThatCannotSucceedIsNotRetried) {
   EXPECT_FALSE(m->paused);
 }
 
+TEST_F(CoordinatorTest, AHolderOfTheShadowForAMomentIsRetried) {
+  dcs_[1]->prepare_conflicts = 1;
+  ASSERT_TRUE(Run().ok());
+  const auto attempts = Attempts();
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0].decision, CutoverDecision::kAbort);
+  EXPECT_EQ(attempts[1].decision, CutoverDecision::kCommit);
+}
+
+TEST_F(CoordinatorTest, AFailureThatWouldRecurWinsOverATimeout) {
+  dcs_[0]->prepare_failures = 1;  // a lock wait timeout
+  dcs_[2]->prepare_refused = true;
+  dcs_[2]->prepare_after = {"dc1 prepare"};
+  Status ran = Run();
+  ASSERT_FALSE(ran.ok());
+  EXPECT_NE(ran.ToString().find("is no sentry"), std::string::npos) << ran.ToString();
+  EXPECT_EQ(Attempts().size(), 1u) << "not retried";
+}
+
+TEST_F(CoordinatorTest, ARenameWithAWitnessComplaintStillRenamesEveryOtherDc) {
+  dcs_[0]->commit_complaint = true;
+  dcs_[1]->commit_releases = 1;
+  Status ran = Run();
+  ASSERT_FALSE(ran.ok());
+  EXPECT_NE(ran.ToString().find("wrote to t after the lock"), std::string::npos) << ran.ToString();
+  EXPECT_EQ(journal_.Count("dc2 commit"), 2) << "dc2, released, was renamed all the same";
+  EXPECT_EQ(MigrationPhase(), Phase::kCutOver);
+}
+
 TEST(CopyPacingTest, ADcAheadOfTheSlowestByMoreThanTheLeadWaits) {
   CopyPacing pacing({"dc1", "dc2", "dc3"}, 0.10);
   // Rows against the largest estimate: dc2's low estimate does not make it look ahead.
@@ -473,7 +508,7 @@ TEST(CopyPacingTest, ADcAheadOfTheSlowestByMoreThanTheLeadWaits) {
   EXPECT_EQ(pacing.Pace("dc3").action, executor::ThrottleDecision::Action::kProceed);
   pacing.Copied("dc3", 10000, 95000);  // a report from before: progress never moves back
   EXPECT_EQ(pacing.Progress().at("dc3"), 0.15);
-  pacing.Copied("dc3", 25000, 95000);
+  pacing.Copied("dc3", 26000, 95000);  // 4% behind dc1 now
   EXPECT_EQ(pacing.Pace("dc1").action, executor::ThrottleDecision::Action::kProceed);
   pacing.Finished("dc1");
   EXPECT_EQ(pacing.Progress().at("dc1"), 1.0);
