@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <iostream>
 #include <memory>
 
 #include "support/sandbox.h"
@@ -21,7 +22,10 @@ class SandboxSuite : public ::testing::Test {
     SandboxOptions options = SandboxOptions::Mesh(kDcs, LOCKSTEP_TEST_BASE_PORT);
     // LOCKSTEP_TEST_LATENCY_MS=30 runs a suite over DRC links 30 ms each way
     // (sandbox/bench/cutover does, for the multi-DC fault tests).
-    if (const char* latency = std::getenv("LOCKSTEP_TEST_LATENCY_MS")) options.latency_ms = std::atoi(latency);
+    if (const char* latency = std::getenv("LOCKSTEP_TEST_LATENCY_MS")) {
+      options.latency_ms = std::atoi(latency);
+      std::cout << "[ sandbox  ] DRC links through " << options.latency_ms << " ms proxies\n";
+    }
     auto s = Sandbox::Start(options);
     ASSERT_TRUE(s.ok()) << s.status().ToString();
     sandbox_ = std::move(*s).release();
