@@ -12,6 +12,9 @@
 namespace lockstep::executor {
 namespace {
 
+// max_statement_time exceeded (ER_STATEMENT_TIMEOUT).
+constexpr unsigned kStatementTimeout = 1969;
+
 Result<std::optional<uint64_t>> AutoIncrementOf(Connection& conn, const std::string& schema,
                                                 const std::string& table) {
   LOCKSTEP_ASSIGN_OR_RETURN(QueryResult r, conn.Query(sql::TableAutoIncrement(schema, table)));
@@ -245,18 +248,24 @@ Status CutoverSession::RenameFailedEarly() {
 }
 
 Status CutoverSession::WaitRenameHoldsShadow() {
+  auto behind_shadow_lock = [this] {
+    return Status::Conflict("the RENAME waited the rest of the " + std::to_string(config_.hold_budget_ms) +
+                            " ms budget behind another session's lock on " + shadow_ +
+                            " (an open transaction or a backup). Released; retry later" +
+                            ShadowLockSuspects());
+  };
   while (true) {
-    if (rename_->Done()) return RenameFailedEarly();
+    if (rename_->Done()) {
+      Status early = RenameFailedEarly();
+      // Its max_statement_time is the rest of the budget: it ran out while
+      // waiting for _t_new, as the poll below would have found a moment later.
+      if (early.server_errno() == kStatementTimeout) return behind_shadow_lock();
+      return early;
+    }
     // Polled until it turns: once B holds _t_new its remaining locks are A's.
     LOCKSTEP_ASSIGN_OR_RETURN(bool held, ShadowHeldExclusively());
     if (held) return Status::Ok();
-    if (Remaining() <= 0) {
-      return Status::Conflict("the RENAME waited the rest of the " +
-                              std::to_string(config_.hold_budget_ms) +
-                              " ms budget behind another session's lock on " + shadow_ +
-                              " (an open transaction or a backup). Released; retry later" +
-                              ShadowLockSuspects());
-    }
+    if (Remaining() <= 0) return behind_shadow_lock();
     sleeper_.SleepFor(config_.poll_ms);
   }
 }
