@@ -9,8 +9,9 @@
 //           each DC for the new column; each run ends equal to the oracle in
 //           every DC, the DCs equal, every link running.
 //   crash   one migration killed (SIGKILL) KILLS times: at random moments 1-5 s
-//           into each run (the copy and the checksum), then at the cut-over's
-//           failpoints in their order; resumed after each kill.
+//           into each run (they land in the copy), then at failpoints in the
+//           checksum, at ready and in the cut-over, in their order; resumed
+//           after each kill.
 //   pacing  dc3 loaded alone (LOAD_THREADS writers more): the spread of the
 //           DCs' copy progress when the first DC finishes its copy, paced as
 //           by default (max_copy_lead_pct 10) and not paced (100).
@@ -312,10 +313,12 @@ void CrashLoop(Sandbox& sandbox, Bench& bench) {
   if (!bench.CreateTable(table, rows)) return;
   auto writers = bench.Writers(table, rows, 1, EnvInt("WRITER_PAUSE_MS", 1));
   std::mt19937 rng(static_cast<unsigned>(EnvInt("SEED", 1)));
-  // The last kills at the cut-over's own moments, in their order (each fires
-  // only if the run gets there); the others at a random time into a run.
-  const std::vector<std::string> failpoints = {"after_cutover_prepared", "after_commit_recorded",
-                                               "after_rename@dc1"};
+  // The last kills at failpoints of the checksum and the cut-over, in their
+  // order (each fires only if the run gets there); the others at a random
+  // time into a run.
+  const std::vector<std::string> failpoints = {
+      "before_deferred_indexes@dc2", "after_checksum_progress@dc3", "after_verified@dc1",
+      "after_cutover_prepared",      "after_commit_recorded",       "after_rename@dc1"};
   const int random_kills = std::max(0, kills - static_cast<int>(failpoints.size()));
   std::map<std::string, int> killed_in;
   int done = 0;
