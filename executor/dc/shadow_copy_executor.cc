@@ -163,7 +163,7 @@ class ApplierHooks final : public ApplierHealth,
       save_checksum_progress_ = false;
     } else if (save_checksum_progress_) {
       LOCKSTEP_RETURN_IF_ERROR(store_.SaveChecksumWatermark(id_, dc_, r.upper));
-      Failpoint("after_checksum_progress");  // crash tests: verifying, part checked
+      Failpoint("after_checksum_progress", dc_);  // crash tests: verifying, part checked
     }
     if (r.outcome == executor::ChecksumChunkResult::Outcome::kMatch) return Status::Ok();
     auto appended = store_.AppendEvent(
