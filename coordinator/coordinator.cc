@@ -6,71 +6,13 @@
 #include <thread>
 
 #include "common/failpoint.h"
+#include "coordinator/dc_tasks.h"
 #include "common/logging.h"
 #include "executor/cutover/cutover_report_json.h"
 
 namespace lockstep {
 namespace {
 
-// One step running on each of some DCs, each on its own thread. The
-// coordinator can wait for all of them up to a deadline and act on those
-// done while the others still run (a cut-over releases the DCs that are
-// READY when another misses the deadline).
-class DcTasks {
- public:
-  DcTasks(const std::vector<DcExecutor*>& dcs, std::function<Status(DcExecutor&)> step)
-      : step_(std::move(step)), results_(dcs.size()) {
-    threads_.reserve(dcs.size());
-    for (size_t i = 0; i < dcs.size(); ++i) {
-      threads_.emplace_back([this, i, dc = dcs[i]] {
-        Status s = step_(*dc);
-        std::lock_guard lock(mu_);
-        results_[i] = std::move(s);
-        done_.notify_all();
-      });
-    }
-  }
-  ~DcTasks() { Join(); }
-
-  // Until every step has returned, one has failed, or `clock` passes
-  // `deadline_ms`; true when every step returned.
-  bool WaitUntil(const Clock& clock, int64_t deadline_ms) {
-    std::unique_lock lock(mu_);
-    while (!AllDone()) {
-      if (AnyFailed()) return false;
-      const int64_t left = deadline_ms - clock.NowMillis();
-      if (left <= 0) return false;
-      done_.wait_for(lock, std::chrono::milliseconds(std::min<int64_t>(left, 5)));
-    }
-    return true;
-  }
-  void Join() {
-    for (auto& t : threads_) {
-      if (t.joinable()) t.join();
-    }
-  }
-  // nullopt while the step runs.
-  std::optional<Status> result(size_t i) {
-    std::lock_guard lock(mu_);
-    return results_[i];
-  }
-
- private:
-  bool AnyFailed() const {
-    return std::any_of(results_.begin(), results_.end(), [](const auto& r) { return r && !r->ok(); });
-  }
-  bool AllDone() const {
-    return std::all_of(results_.begin(), results_.end(), [](const auto& r) { return r.has_value(); });
-  }
-
-  const std::function<Status(DcExecutor&)> step_;
-  std::mutex mu_;
-  std::condition_variable done_;
-  std::vector<std::optional<Status>> results_;
-  std::vector<std::thread> threads_;
-};
-
-// The order of the phases a migration goes through before its cut-over.
 // The longest wait between two tries to rename a DC after COMMIT.
 constexpr int64_t kMaxRollForwardBackoffMs = 30000;
 // Rounds of a DC's roll-forward in one run (about ten minutes with the
@@ -242,11 +184,6 @@ Status Coordinator::Verify() {
   return Advance(Phase::kReady);
 }
 
-int64_t Coordinator::ReadyBudgetMs() const {
-  return std::max<int64_t>(1, static_cast<int64_t>(config_.ready_share *
-                                                   static_cast<double>(config_.cutover_window_ms)));
-}
-
 Status Coordinator::CommitOutcomes(const std::vector<DcExecutor*>& dcs,
                                    const std::function<Status(size_t)>& outcome) {
   for (size_t i = 0; i < dcs.size(); ++i) {
@@ -300,8 +237,7 @@ Status Coordinator::RecoverCutover() {
                                                          "lockstep restarted during the attempt"));
   }
   for (DcExecutor* dc : dcs_) {
-    LOCKSTEP_ASSIGN_OR_RETURN(TablesFound found, dc->Reconcile(committed));
-    (void)found;
+    LOCKSTEP_RETURN_IF_ERROR(dc->Reconcile(committed));
   }
   if (committed) {
     committed_ = attempts.back().id;
@@ -383,7 +319,7 @@ Status Coordinator::DecideCutover() {
     // Prepare: every DC locks t and drains its applier, in parallel. The
     // first failure, or the deadline, ends the wait: the DCs already READY
     // are released at once, not when the slowest answers.
-    const int64_t deadline = clock_.NowMillis() + ReadyBudgetMs();
+    const int64_t deadline = clock_.NowMillis() + config_.ReadyBudgetMs();
     std::optional<DcTasks> prepares;
     prepares.emplace(dcs, [](DcExecutor& dc) { return dc.Prepare(); });
     const bool all_returned = prepares->WaitUntil(clock_, deadline);
@@ -400,7 +336,7 @@ Status Coordinator::DecideCutover() {
       for (size_t i = 0; i < dcs.size(); ++i) {
         if (!prepares->result(i)) late += (late.empty() ? "" : ", ") + dcs[i]->dc();
       }
-      failed = Status::Timeout("not READY within " + std::to_string(ReadyBudgetMs()) + " ms of the " +
+      failed = Status::Timeout("not READY within " + std::to_string(config_.ReadyBudgetMs()) + " ms of the " +
                                std::to_string(config_.cutover_window_ms) + " ms window: " +
                                (late.empty() ? "the last DC was READY too late" : late));
     }

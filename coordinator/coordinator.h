@@ -20,6 +20,7 @@
 // cut-over, from the tables each DC holds (RecoverCutover).
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -46,6 +47,11 @@ struct CoordinatorConfig {
   int64_t first_backoff_ms = 500;  // doubled after each failed attempt
   // A DC's copy may run this share of the table ahead of the slowest DC's.
   double max_copy_lead = 0.10;
+
+  // How long every DC has to be READY: ready_share of the window.
+  int64_t ReadyBudgetMs() const {
+    return std::max<int64_t>(1, static_cast<int64_t>(ready_share * static_cast<double>(cutover_window_ms)));
+  }
 };
 
 class Coordinator {
@@ -95,7 +101,6 @@ class Coordinator {
   // complaint is kept for the end; an unclear outcome is returned.
   Status CommitOutcomes(const std::vector<DcExecutor*>& dcs, const std::function<Status(size_t)>& outcome);
   std::vector<DcExecutor*> NotCutOver() const;
-  int64_t ReadyBudgetMs() const;
 
   StateStore& store_;
   OperatorPoll& operators_;

@@ -229,10 +229,8 @@ Status MigrationRunner::RunShadowCopy(int64_t id, const Plan& plan, const PlanRe
   coordination.max_copy_lead = static_cast<double>(budget.max_copy_lead_pct) / 100.0;
   // The lock wait and the drain must end while every DC can still be READY
   // in time: a DC late for the deadline cannot lock t after the attempt is lost.
-  const int64_t ready_budget_ms = std::max<int64_t>(
-      1, static_cast<int64_t>(coordination.ready_share * static_cast<double>(budget.cutover_window_ms)));
-  config.lock_wait_ms = std::min<int64_t>(config.lock_wait_ms, ready_budget_ms);
-  config.drain_timeout_ms = std::min<int64_t>(config.drain_timeout_ms, ready_budget_ms);
+  config.lock_wait_ms = std::min<int64_t>(config.lock_wait_ms, coordination.ReadyBudgetMs());
+  config.drain_timeout_ms = std::min<int64_t>(config.drain_timeout_ms, coordination.ReadyBudgetMs());
   SystemClock clock;
   executor::RealSleeper& sleeper = executor::RealSleeper::Instance();
   MigrationContext migration{id, plan, request.alter, actor_};

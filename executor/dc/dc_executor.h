@@ -26,11 +26,10 @@
 
 namespace lockstep {
 
-// What the steps' results mean to the coordinator:
-//   Commit: Ok renamed; Unavailable released before the rename (prepare
-//   again); other errors: stop. Renamed with an error: renamed, but the
-//   binlog witness found (or could not rule out) writes left in _t_old.
-enum class TablesFound { kNotRenamed, kRenamed };
+// Commit()'s result: Ok renamed; Unavailable released before the rename
+// (prepare again); other errors stop. Renamed (phase cut_over) with an
+// error: the binlog witness found (or could not rule out) writes left in
+// _t_old.
 
 class DcExecutor {
  public:
@@ -50,10 +49,10 @@ class DcExecutor {
   virtual Status Release() = 0;
   [[nodiscard]] virtual Status BackOut() = 0;
   // Reads the tables after a restart inside the cut-over. Found renamed
-  // with COMMIT recorded: the records follow (the DC is cut_over) and the
+  // with COMMIT recorded: the records follow (phase() is cut_over) and the
   // binlog is checked from the last lock position. Anything but t and
   // _t_new, or renamed without a COMMIT: FailedPrecondition (ask).
-  [[nodiscard]] virtual Result<TablesFound> Reconcile(bool committed) = 0;
+  [[nodiscard]] virtual Status Reconcile(bool committed) = 0;
   // The last attempt's report for this DC (state kIdle when it had none).
   virtual executor::DcCutoverResult CutoverResult() const = 0;
 };

@@ -75,7 +75,7 @@ class ShadowCopyExecutor final : public DcExecutor {
   Status Commit() override;
   Status Release() override;
   Status BackOut() override;
-  Result<TablesFound> Reconcile(bool committed) override;
+  Status Reconcile(bool committed) override;
   executor::DcCutoverResult CutoverResult() const override;
 
  private:
@@ -100,7 +100,6 @@ class ShadowCopyExecutor final : public DcExecutor {
   const MigrationContext& migration_;
   const ShadowCopyConfig config_;
   Phase phase_ = Phase::kPlanned;
-  bool opened_ = false;
 
   struct Work;  // sessions, the shadow's layout, throttles: made by Open()
   std::unique_ptr<Work> work_;

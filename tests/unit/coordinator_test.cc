@@ -72,7 +72,7 @@ class FakeDc final : public DcExecutor {
   int prepare_conflicts = 0;        // the first N prepares meet a holder of _t_new (Conflict)
   bool commit_complaint = false;    // renamed, but the witness found writes in _t_old
   std::vector<std::string> prepare_after;  // journal entries the first prepare waits for
-  TablesFound found = TablesFound::kNotRenamed;
+  bool found_renamed = false;       // Reconcile finds t renamed
 
   const std::string& dc() const override { return name_; }
   Phase phase() const override { return phase_; }
@@ -185,12 +185,12 @@ class FakeDc final : public DcExecutor {
     if (phase_ == Phase::kCuttingOver) phase_ = Phase::kReady;
     return Status::Ok();
   }
-  Result<TablesFound> Reconcile(bool committed) override {
+  Status Reconcile(bool committed) override {
     phase_ = start_phase;
     opened_ = true;
     journal_.Add(name_ + " reconcile");
-    if (found == TablesFound::kRenamed && committed) phase_ = Phase::kCutOver;
-    return found;
+    if (found_renamed && committed) phase_ = Phase::kCutOver;
+    return Status::Ok();
   }
   executor::DcCutoverResult CutoverResult() const override {
     return {name_, phase_ == Phase::kCutOver ? executor::CutoverState::kCommitted
@@ -393,7 +393,7 @@ TEST_F(CoordinatorTest, AfterACommitFoundOnRestartOnlyTheDcsNotRenamedAreRenamed
   ASSERT_TRUE(store_->DecideCutoverAttempt(attempt->id, CutoverDecision::kCommit, std::nullopt, "test",
                                            "ready").ok());
   for (auto& dc : dcs_) dc->start_phase = Phase::kCuttingOver;
-  dcs_[0]->found = TablesFound::kRenamed;
+  dcs_[0]->found_renamed = true;
   ASSERT_TRUE(Run().ok());
   EXPECT_EQ(Attempts().size(), 1u);
   EXPECT_EQ(journal_.Count("dc1 prepare"), 0);
@@ -421,7 +421,7 @@ TEST_F(CoordinatorTest, AnAbortTakenBeforeARestartAfterCommitDoesNotStopTheRollF
   ASSERT_TRUE(store_->AppendEvent({id_, "dba", "operator_abort_taken", std::nullopt,
                                    "abort taken by the running migration", "too late"}).ok());
   for (auto& dc : dcs_) dc->start_phase = Phase::kCuttingOver;
-  dcs_[0]->found = TablesFound::kRenamed;
+  dcs_[0]->found_renamed = true;
   OperatorPoll operators(*store_, id_, clock_);
   std::vector<DcExecutor*> dcs;
   for (auto& dc : dcs_) dcs.push_back(dc.get());

@@ -128,4 +128,34 @@ std::string DiffAgainstOracle(Connection& conn, const std::string& schema, const
   return out;
 }
 
+std::string CheckEveryDc(const Sandbox& sandbox, const std::string& schema, const std::string& table) {
+  if (Status caught_up = sandbox.WaitForReplication(120); !caught_up.ok()) {
+    return "replication did not catch up: " + caught_up.ToString() + "\n";
+  }
+  std::string wrong, first;
+  for (int k = 1; k <= sandbox.dcs(); ++k) {
+    const std::string dc = "dc" + std::to_string(k);
+    auto c = sandbox.Connect(k);
+    if (!c.ok()) return dc + ": " + c.status().ToString() + "\n";
+    const std::string diff = DiffAgainstOracle(**c, schema, table);
+    if (!diff.empty()) wrong += dc + " differs from the oracle:\n" + diff;
+    auto sum = (*c)->QueryValue("SELECT CONCAT(COUNT(*), '/', BIT_XOR(CRC32(CONCAT_WS('|', id, k, c, d, ts)))) "
+                                "FROM " + sql::QualifiedName(schema, table));
+    const std::string rows = sum.ok() ? sum->value_or("") : sum.status().ToString();
+    if (k == 1) first = rows;
+    if (rows != first) wrong += dc + " holds other rows than dc1 (" + rows + " vs " + first + ")\n";
+    auto links = (*c)->Query("SHOW ALL SLAVES STATUS");
+    if (!links.ok()) return dc + ": " + links.status().ToString() + "\n";
+    if (links->rows.size() != static_cast<size_t>(sandbox.dcs() - 1)) wrong += dc + " lacks a link\n";
+    for (size_t r = 0; r < links->rows.size(); ++r) {
+      if (links->Get(r, "Slave_SQL_Running").value_or("") != "Yes" ||
+          links->Get(r, "Slave_IO_Running").value_or("") != "Yes") {
+        wrong += dc + " link " + links->Get(r, "Connection_name").value_or("") + " is not running: " +
+                 links->Get(r, "Last_SQL_Error").value_or("") + "\n";
+      }
+    }
+  }
+  return wrong;
+}
+
 }  // namespace lockstep::testing

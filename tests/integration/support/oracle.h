@@ -56,4 +56,9 @@ class OracleWriters {
 // the first differing rows of each side.
 std::string DiffAgainstOracle(Connection& conn, const std::string& schema, const std::string& table);
 
+// Once the writers stopped: waits for replication, then "" when every DC's
+// schema.table equals that DC's oracle, the DCs hold the same rows and every
+// DRC link runs; else what is wrong, DC by DC.
+std::string CheckEveryDc(const Sandbox& sandbox, const std::string& schema, const std::string& table);
+
 }  // namespace lockstep::testing
